@@ -1,0 +1,11 @@
+"""flowscope: map how data really flows through an estate and where it leaks out.
+
+>>> import flowscope
+>>> callable(flowscope.load)
+True
+"""
+
+from flowscope.api import export_estate, load, scan
+from flowscope.model import Estate, Finding, Severity
+
+__all__ = ["Estate", "Finding", "Severity", "export_estate", "load", "scan"]

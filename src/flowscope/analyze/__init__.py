@@ -1,0 +1,18 @@
+"""Rules over the estate graph. A new rule is one module plus one line in RULES."""
+
+from __future__ import annotations
+
+from flowscope.analyze import unmonitored_third_party_flow
+from flowscope.analyze.rule import Rule
+from flowscope.model import Estate, Finding
+
+RULES: tuple[Rule, ...] = (unmonitored_third_party_flow.RULE,)
+
+
+def run_rules(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
+    """Every finding of every rule, worst first, then by rule and subject."""
+    findings = [finding for rule in rules for finding in rule.check(estate)]
+    return sorted(findings, key=lambda f: (-f.severity, f.rule_id, f.subjects))
+
+
+__all__ = ["RULES", "Rule", "run_rules"]

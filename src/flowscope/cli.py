@@ -1,0 +1,135 @@
+"""Command line: parse arguments, call the API, print, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+from flowscope import api
+from flowscope.export import EXPORTERS
+from flowscope.model import Estate, InputError, Severity
+from flowscope.render.report import FORMATS, SEVERITY_CHOICES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+EXAMPLES = """\
+examples:
+  flowscope scan inventories/acme                      findings as a table
+  flowscope scan inventories/acme --fail-on medium     exit 1 on medium or worse
+  flowscope scan inventories/acme --format json -o findings.json
+  flowscope export inventories/acme --format json -o acme.json
+
+exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+            2 bad usage or input that could not be read (file and line on stderr)
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except InputError as exc:
+        for diagnostic in exc.diagnostics:
+            _say(str(diagnostic))
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        _say(f"flowscope: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # no traceback reaches a user unless asked for
+        if os.environ.get("FLOWSCOPE_DEBUG"):
+            raise
+        _say(f"flowscope: internal error: {type(exc).__name__}: {exc}")
+        _say("flowscope: set FLOWSCOPE_DEBUG=1 to see the traceback")
+        return EXIT_BAD_INPUT
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flowscope",
+        description="Map how data flows through an estate and where it leaks out.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"flowscope {version('flowscope')}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="read an estate and report findings", epilog=EXAMPLES,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    scan.add_argument("path", help="estate folder (with flowscope.yaml) or a single systems file")
+    scan.add_argument("--format", choices=sorted(FORMATS), default="table")
+    scan.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    scan.add_argument(
+        "--fail-on",
+        choices=SEVERITY_CHOICES,
+        default=None,
+        help="exit 1 when a finding is at or above this (default: the policy's, else high)",
+    )
+    scan.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    scan.set_defaults(run=_scan)
+
+    exp = commands.add_parser("export", help="write the estate graph in another tool's format")
+    exp.add_argument("path", help="estate folder or a single systems file")
+    exp.add_argument("--format", choices=sorted(EXPORTERS), required=True)
+    exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    exp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    exp.set_defaults(run=_export)
+    return parser
+
+
+def _scan(args: argparse.Namespace) -> int:
+    estate = api.load(args.path, strict=args.strict)
+    _report_diagnostics(estate)
+    _write(FORMATS[args.format](estate), args.output)
+    if estate.errors:
+        _say(f"flowscope: {len(estate.errors)} error(s) in the input; findings may be incomplete")
+        return EXIT_BAD_INPUT
+    threshold = args.fail_on or estate.policy.fail_on
+    if threshold != "none" and api.at_or_above(estate, Severity.parse(threshold)):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    estate = api.load(args.path, strict=args.strict)
+    _report_diagnostics(estate)
+    _write(api.export_estate(estate, args.format), args.output)
+    return EXIT_BAD_INPUT if estate.errors else EXIT_OK
+
+
+def _report_diagnostics(estate: Estate) -> None:
+    for diagnostic in estate.diagnostics:
+        _say(str(diagnostic))
+
+
+def _write(text: str, destination: str) -> None:
+    """Write to stdout, or replace a file atomically so a failure never leaves half of one."""
+    if destination == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(destination)
+    fd, temporary = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""flowscope.yaml: what an estate folder asks flowscope to read, and its policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flowscope.ingest.yamldoc import YamlDoc, load_yaml, validate
+from flowscope.model import Diagnostic, InputError, Level, Policy, Source
+
+CONFIG_FILE = "flowscope.yaml"
+SCHEMA = "flowscope.schema.json"
+DEFAULT_SYSTEMS = ("systems.yaml",)
+
+
+@dataclass
+class EstateConfig:
+    """The estate's reading instructions, resolved against its root folder."""
+
+    root: Path
+    name: str
+    systems: tuple[tuple[str, Source], ...] = ((DEFAULT_SYSTEMS[0], Source(CONFIG_FILE)),)
+    policy: Policy = field(default_factory=Policy)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def load_config(root: Path) -> EstateConfig:
+    """Read ``root/flowscope.yaml``; an estate without one gets the defaults."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return EstateConfig(root, root.resolve().name)
+    doc = load_yaml(path, CONFIG_FILE)
+    problems = doc.problems + validate(doc, SCHEMA)
+    if problems or not isinstance(doc.data, dict):
+        # a config we cannot trust must not silently read less of the estate
+        raise InputError(*problems) if problems else InputError(_not_a_mapping(doc))
+    policy = doc.data.get("policy") or {}
+    return EstateConfig(
+        root=root,
+        name=doc.data.get("name", root.resolve().name),
+        systems=_patterns(doc, "systems", DEFAULT_SYSTEMS),
+        policy=Policy(
+            fail_on=policy.get("fail_on", "high"),
+            review_max_age_days=policy.get("review_max_age_days", 365),
+            allowed_regions=tuple(policy.get("allowed_regions", ())),
+        ),
+        problems=problems,
+    )
+
+
+def _patterns(doc: YamlDoc, key: str, default: tuple[str, ...]) -> tuple[tuple[str, Source], ...]:
+    if key not in doc.data:
+        return tuple((pattern, Source(doc.file, 0)) for pattern in default)
+    return tuple(
+        (pattern, doc.source(f"/{key}/{index}")) for index, pattern in enumerate(doc.data[key])
+    )
+
+
+def _not_a_mapping(doc: YamlDoc) -> Diagnostic:
+    return Diagnostic(Level.ERROR, "expected a mapping of settings", Source(doc.file, 1))
+
+
+def expand_globs(
+    root: Path, patterns: tuple[tuple[str, Source], ...]
+) -> tuple[list[Path], list[Diagnostic]]:
+    """Files matching ``patterns`` under ``root``, never outside it, in a stable order."""
+    base = root.resolve()
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for pattern, where in patterns:
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            problems.append(_outside(pattern, where))
+            continue
+        matches = sorted(p for p in base.glob(pattern) if p.is_file())
+        if not matches:
+            problems.append(Diagnostic(Level.WARNING, f"no file matches {pattern!r}", where))
+        for match in matches:
+            if not match.resolve().is_relative_to(base):
+                problems.append(_outside(pattern, where))  # a symlink leading out
+            elif match not in found:
+                found.append(match)
+    return found, problems
+
+
+def _outside(pattern: str, where: Source) -> Diagnostic:
+    return Diagnostic(Level.ERROR, f"{pattern!r} points outside the estate folder", where)

@@ -1,0 +1,1 @@
+"""One module per source kind; each parses, transforms to records, and loads into the estate."""

@@ -1,0 +1,159 @@
+"""The estate graph: systems, datasets, fields, endpoints and the edges between them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from flowscope.model.diagnostics import Diagnostic, Level
+from flowscope.model.finding import Finding
+from flowscope.model.provenance import Source
+
+NODE_KINDS = ("system", "dataset", "field", "endpoint")
+EDGE_KINDS = ("contains", "flow", "lineage")
+
+# Facts whose "yes" is a security claim. When two sources disagree, the
+# pessimistic value wins (unknown is not safe) and a warning names both places.
+SAFETY_FACTS = frozenset({"monitored", "encrypted", "authenticated", "dpa"})
+
+# Attributes that accumulate across sources instead of conflicting.
+LIST_ATTRIBUTES = frozenset(
+    {
+        "categories",
+        "declared_categories",
+        "observed_categories",
+        "masked",
+        "via",
+        "domains",
+        "hosts",
+    }
+)
+
+
+@dataclass
+class Policy:
+    """Policy knobs from flowscope.yaml that rules read."""
+
+    fail_on: str = "high"
+    review_max_age_days: int = 365
+    allowed_regions: tuple[str, ...] = ()
+
+
+@dataclass
+class Estate:
+    """One directed multigraph of the estate, plus what was learnt reading it.
+
+    Nodes and edges merge by id: several sources can describe one system and
+    each adds its facts and its provenance.
+
+    >>> e = Estate("demo")
+    >>> e.add_node("system:crm", "system", Source("a.yaml", 3), name="CRM", monitored=True)
+    >>> e.add_node("system:crm", "system", Source("b.yaml", 9), monitored=False)
+    >>> e.graph.nodes["system:crm"]["monitored"]
+    False
+    >>> print(e.diagnostics[0].message)
+    conflicting 'monitored' for system:crm: true at a.yaml:3, false at b.yaml:9; keeping false
+    """
+
+    name: str = "estate"
+    root: Path = field(default_factory=Path)
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    policy: Policy = field(default_factory=Policy)
+    _origins: dict[tuple[Any, str], Source] = field(default_factory=dict, repr=False)
+
+    # -- building -----------------------------------------------------------
+
+    def add_node(self, node_id: str, kind: str, source: Source, **attrs: Any) -> None:
+        """Add a node, or merge ``attrs`` into the node already there."""
+        if kind not in NODE_KINDS:
+            raise ValueError(f"unknown node kind {kind!r}")
+        if node_id not in self.graph:
+            self.graph.add_node(node_id, kind=kind, name=attrs.pop("name", node_id), sources=[])
+        data = self.graph.nodes[node_id]
+        self._merge(node_id, node_id, data, attrs, source)
+
+    def add_edge(
+        self, u: str, v: str, kind: str, source: Source, key: str | None = None, **attrs: Any
+    ) -> str:
+        """Add an edge, or merge into the edge with the same (u, v, key); returns the key."""
+        if kind not in EDGE_KINDS:
+            raise ValueError(f"unknown edge kind {kind!r}")
+        key = key or kind
+        if not self.graph.has_edge(u, v, key):
+            self.graph.add_edge(u, v, key=key, kind=kind, sources=[])
+        data = self.graph.edges[u, v, key]
+        self._merge((u, v, key), key, data, attrs, source)
+        return key
+
+    def _merge(
+        self, element: Any, label: str, data: dict[str, Any], attrs: dict[str, Any], source: Source
+    ) -> None:
+        if source not in data["sources"]:
+            data["sources"].append(source)
+        for attr, value in attrs.items():
+            if value is None:
+                continue  # silence is not a claim
+            if attr in LIST_ATTRIBUTES:
+                merged = list(data.get(attr, []))
+                merged += [item for item in value if item not in merged]
+                data[attr] = merged
+                continue
+            if attr not in data or data[attr] is None or (attr == "name" and data[attr] == label):
+                data[attr] = value
+                self._origins[element, attr] = source
+            elif data[attr] != value:
+                self._conflict(element, label, data, attr, value, source)
+
+    def _conflict(
+        self, element: Any, label: str, data: dict[str, Any], attr: str, value: Any, source: Source
+    ) -> None:
+        old = data[attr]
+        first = self._origins.get((element, attr), data["sources"][0])
+        kept = False if attr in SAFETY_FACTS and isinstance(value, bool) else old
+        data[attr] = kept
+        self.warn(
+            f"conflicting {attr!r} for {label}: {_show(old)} at {first}, "
+            f"{_show(value)} at {source}; keeping {_show(kept)}",
+            source,
+        )
+
+    def warn(self, message: str, source: Source) -> None:
+        self.diagnostics.append(Diagnostic(Level.WARNING, message, source))
+
+    def error(self, message: str, source: Source) -> None:
+        self.diagnostics.append(Diagnostic(Level.ERROR, message, source))
+
+    # -- reading ------------------------------------------------------------
+
+    def nodes(self, kind: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        for node_id, data in self.graph.nodes(data=True):
+            if kind is None or data["kind"] == kind:
+                yield node_id, data
+
+    def edges(self, kind: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        for u, v, key, data in self.graph.edges(keys=True, data=True):
+            if kind is None or data["kind"] == kind:
+                yield u, v, key, data
+
+    def flows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        return self.edges("flow")
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        data: dict[str, Any] = self.graph.nodes[node_id]
+        return data
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level is Level.ERROR]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -1,0 +1,1 @@
+"""Renderings for people: terminal tables now, the HTML map later."""

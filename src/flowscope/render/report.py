@@ -1,0 +1,70 @@
+"""Findings for people (a terminal table) and for machines (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from importlib.metadata import version
+
+from flowscope.model import Estate, Severity
+
+
+def summary(estate: Estate) -> dict[str, int]:
+    """Counts a reader checks first: how big the estate is, how much leaves it."""
+    flows = list(estate.flows())
+    third_party = [f for f in flows if estate.node(f[1]).get("zone") == "third_party"]
+    return {
+        "systems": sum(1 for _ in estate.nodes("system")),
+        "flows": len(flows),
+        "third_party_flows": len(third_party),
+        "findings": len(estate.findings),
+        "errors": len(estate.errors),
+        "warnings": len(estate.diagnostics) - len(estate.errors),
+    }
+
+
+def severity_counts(estate: Estate) -> str:
+    """>>> severity_counts(Estate())
+    'none'
+    """
+    counts = Counter(f.severity for f in estate.findings)
+    parts = [f"{counts[s]} {s.label}" for s in sorted(counts, reverse=True)]
+    return ", ".join(parts) or "none"
+
+
+def to_table(estate: Estate) -> str:
+    """Fixed-width table, worst first; one line per finding."""
+    facts = summary(estate)
+    head = (
+        f"{estate.name}: {facts['systems']} systems, {facts['flows']} flows "
+        f"({facts['third_party_flows']} to third parties); "
+        f"{facts['findings']} findings ({severity_counts(estate)})"
+    )
+    if not estate.findings:
+        return head + "\n"
+    rows = [("SEVERITY", "RULE", "LOCATION", "FINDING")]
+    for f in estate.findings:
+        rows.append((f.severity.label, f.rule_id, str(f.location or "-"), f.message))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        for row in rows
+    ]
+    return head + "\n\n" + "\n".join(lines) + "\n"
+
+
+def to_json(estate: Estate) -> str:
+    document = {
+        "flowscope": version("flowscope"),
+        "estate": estate.name,
+        "summary": summary(estate),
+        "findings": [f.to_dict() for f in estate.findings],
+        "diagnostics": [d.to_dict() for d in estate.diagnostics],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, Callable[[Estate], str]] = {"table": to_table, "json": to_json}
+
+SEVERITY_CHOICES = (*(s.label for s in sorted(Severity, reverse=True)), "none")
