@@ -71,7 +71,7 @@ def expand_globs(
         if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
             problems.append(_outside(pattern, where))
             continue
-        matches = sorted(p for p in base.glob(pattern) if p.is_file())
+        matches = sorted(p for p in base.glob(pattern) if p.is_file() and p.name != CONFIG_FILE)
         if not matches:
             problems.append(Diagnostic(Level.WARNING, f"no file matches {pattern!r}", where))
         for match in matches:

@@ -26,6 +26,7 @@ class SystemRecord:
     name: str
     facts: dict[str, Any]
     source: Source
+    origins: dict[str, Source]
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _systems(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) ->
             continue
         first_seen[slug] = source
         facts = {key: entry.get(key) for key in SYSTEM_FACTS}
-        out.systems.append(SystemRecord(slug, entry.get("name", slug), facts, source))
+        origins = {key: doc.source(pointer_join(pointer, key)) for key in entry}
+        out.systems.append(SystemRecord(slug, entry.get("name", slug), facts, source, origins))
 
 
 def _flows(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) -> None:
@@ -116,7 +118,12 @@ def load(estate: Estate, files: list[SystemsFile]) -> None:
         estate.diagnostics.extend(parsed.problems)
         for system in parsed.systems:
             estate.add_node(
-                system_id(system.id), "system", system.source, name=system.name, **system.facts
+                system_id(system.id),
+                "system",
+                system.source,
+                system.origins,
+                name=system.name,
+                **system.facts,
             )
     for parsed in files:
         for flow in parsed.flows:

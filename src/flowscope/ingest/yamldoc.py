@@ -21,7 +21,7 @@ import yaml
 from flowscope.model import Diagnostic, InputError, Level, Source
 
 MAX_YAML_BYTES = 10 * 1024 * 1024
-MAX_ALIASES = 200  # more than any hand-written file needs; stops "billion laughs"
+MAX_NODES = 1_000_000  # values after expanding aliases; stops "billion laughs"
 
 
 class _Loader(yaml.SafeLoader):
@@ -65,6 +65,8 @@ def load_yaml(path: Path, file: str) -> YamlDoc:
     try:
         node = loader.get_single_node()
         lines, problems = _index(node, file) if node is not None else ({}, [])
+        if node is not None and _expanded_size(node, {}) > MAX_NODES:
+            raise InputError(_error(file, 1, f"YAML expands to more than {MAX_NODES} values"))
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -96,18 +98,17 @@ def _read_text(path: Path, file: str) -> str:
 
 
 def _index(root: yaml.Node, file: str) -> tuple[dict[str, int], list[Diagnostic]]:
-    """Map JSON pointers to 1-based lines; report duplicate keys and alias floods."""
+    """Map JSON pointers to 1-based lines and report duplicate keys.
+
+    An aliased node is indexed once, at its anchor.
+    """
     lines: dict[str, int] = {"": root.start_mark.line + 1}
     problems: list[Diagnostic] = []
     seen: set[int] = set()
-    aliases = 0
     stack: list[tuple[str, yaml.Node]] = [("", root)]
     while stack:
         pointer, node = stack.pop()
         if id(node) in seen:
-            aliases += 1
-            if aliases > MAX_ALIASES:
-                raise InputError(_error(file, node.start_mark.line + 1, "too many YAML aliases"))
             continue
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -131,6 +132,20 @@ def _index(root: yaml.Node, file: str) -> tuple[dict[str, int], list[Diagnostic]
                 lines[child] = item.start_mark.line + 1
                 stack.append((child, item))
     return lines, problems
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many values the document has once every alias is expanded."""
+    if id(node) not in memo:
+        memo[id(node)] = 1  # a self-referencing alias counts once
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        memo[id(node)] = 1 + sum(_expanded_size(child, memo) for child in children)
+    return memo[id(node)]
 
 
 def _error(file: str, line: int, message: str) -> Diagnostic:

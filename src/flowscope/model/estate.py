@@ -69,17 +69,35 @@ class Estate:
 
     # -- building -----------------------------------------------------------
 
-    def add_node(self, node_id: str, kind: str, source: Source, **attrs: Any) -> None:
-        """Add a node, or merge ``attrs`` into the node already there."""
+    def add_node(
+        self,
+        node_id: str,
+        kind: str,
+        source: Source,
+        origins: dict[str, Source] | None = None,
+        **attrs: Any,
+    ) -> None:
+        """Add a node, or merge ``attrs`` into the node already there.
+
+        ``origins`` names the exact place of single attributes (the line of
+        ``monitored:`` rather than of the whole entry), for conflict messages.
+        """
         if kind not in NODE_KINDS:
             raise ValueError(f"unknown node kind {kind!r}")
         if node_id not in self.graph:
             self.graph.add_node(node_id, kind=kind, name=attrs.pop("name", node_id), sources=[])
         data = self.graph.nodes[node_id]
-        self._merge(node_id, node_id, data, attrs, source)
+        self._merge(node_id, node_id, data, attrs, source, origins or {})
 
     def add_edge(
-        self, u: str, v: str, kind: str, source: Source, key: str | None = None, **attrs: Any
+        self,
+        u: str,
+        v: str,
+        kind: str,
+        source: Source,
+        key: str | None = None,
+        origins: dict[str, Source] | None = None,
+        **attrs: Any,
     ) -> str:
         """Add an edge, or merge into the edge with the same (u, v, key); returns the key."""
         if kind not in EDGE_KINDS:
@@ -88,11 +106,17 @@ class Estate:
         if not self.graph.has_edge(u, v, key):
             self.graph.add_edge(u, v, key=key, kind=kind, sources=[])
         data = self.graph.edges[u, v, key]
-        self._merge((u, v, key), key, data, attrs, source)
+        self._merge((u, v, key), key, data, attrs, source, origins or {})
         return key
 
     def _merge(
-        self, element: Any, label: str, data: dict[str, Any], attrs: dict[str, Any], source: Source
+        self,
+        element: Any,
+        label: str,
+        data: dict[str, Any],
+        attrs: dict[str, Any],
+        source: Source,
+        origins: dict[str, Source],
     ) -> None:
         if source not in data["sources"]:
             data["sources"].append(source)
@@ -106,9 +130,9 @@ class Estate:
                 continue
             if attr not in data or data[attr] is None or (attr == "name" and data[attr] == label):
                 data[attr] = value
-                self._origins[element, attr] = source
+                self._origins[element, attr] = origins.get(attr, source)
             elif data[attr] != value:
-                self._conflict(element, label, data, attr, value, source)
+                self._conflict(element, label, data, attr, value, origins.get(attr, source))
 
     def _conflict(
         self, element: Any, label: str, data: dict[str, Any], attr: str, value: Any, source: Source

@@ -1,0 +1,40 @@
+"""Shared helpers: small estates written to a temporary folder, and the CLI as users run it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ACME = REPO / "inventories" / "acme"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def make_estate(tmp_path: Path):
+    """Write ``systems.yaml`` (and optionally ``flowscope.yaml``) and return the folder."""
+
+    def make(systems: str, config: str | None = None, **files: str) -> Path:
+        (tmp_path / "systems.yaml").write_text(textwrap.dedent(systems), encoding="utf-8")
+        if config is not None:
+            (tmp_path / "flowscope.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+        for name, text in files.items():
+            (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the installed console entry point in a child process, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "flowscope", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
