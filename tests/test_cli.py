@@ -139,3 +139,19 @@ def test_broken_config_exits_2(make_estate) -> None:
     result = run_cli("scan", str(root))
     assert result.returncode == 2
     assert result.stderr.strip() == "flowscope.yaml:1: error: unknown key 'sytems'"
+
+
+def test_terminal_escape_sequences_in_names_are_shown_not_obeyed(make_estate) -> None:
+    root = make_estate(
+        """\
+        systems:
+          - {id: app, type: service, zone: internal, name: "App\\e[2J\\e]0;pwned\\a"}
+          - {id: llm, type: ai_provider, zone: third_party, name: "<img src=x onerror=alert(1)>"}
+        flows:
+          - {from: app, to: llm}
+        """
+    )
+    result = run_cli("scan", str(root))
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "App\\x1b[2J\\x1b]0;pwned\\x07" in result.stdout
+    assert "<img src=x onerror=alert(1)>" in result.stdout  # plain text on a terminal is harmless

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import version
 
 from flowscope.model import Estate, Severity
+
+# Names come from untrusted files: a name carrying terminal escape sequences
+# must not be able to rewrite the reviewer's screen.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    r"""Text safe to print on a terminal, control characters shown as escapes.
+
+    >>> printable("Evil\x1b[2J Corp\n")
+    'Evil\\x1b[2J Corp\\n'
+    """
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def summary(estate: Estate) -> dict[str, int]:
@@ -36,7 +50,7 @@ def severity_counts(estate: Estate) -> str:
 def to_table(estate: Estate) -> str:
     """Fixed-width table, worst first; one line per finding."""
     facts = summary(estate)
-    head = (
+    head = printable(
         f"{estate.name}: {facts['systems']} systems, {facts['flows']} flows "
         f"({facts['third_party_flows']} to third parties); "
         f"{facts['findings']} findings ({severity_counts(estate)})"
@@ -45,7 +59,9 @@ def to_table(estate: Estate) -> str:
         return head + "\n"
     rows = [("SEVERITY", "RULE", "LOCATION", "FINDING")]
     for f in estate.findings:
-        rows.append((f.severity.label, f.rule_id, str(f.location or "-"), f.message))
+        rows.append(
+            (f.severity.label, f.rule_id, printable(str(f.location or "-")), printable(f.message))
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
