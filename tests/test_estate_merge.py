@@ -96,3 +96,12 @@ def test_fingerprint_depends_on_rule_subjects_and_categories_only() -> None:
         two.fingerprint
         == Finding("FS101", Severity.HIGH, "t", "m", ("s",), ("a.y", "b.x")).fingerprint
     )
+
+
+def test_conflict_names_the_source_of_the_kept_value() -> None:
+    estate = Estate()
+    c = Source("c.yaml", 1)
+    estate.add_node("system:x", "system", A, monitored=True)
+    estate.add_node("system:x", "system", B, monitored=False)
+    estate.add_node("system:x", "system", c, monitored=True)
+    assert "false at teams/growth.yaml:7, true at c.yaml:1" in estate.diagnostics[1].message

@@ -161,3 +161,63 @@ def test_strict_promotes_warnings(make_estate) -> None:
     assert errors(flowscope.load(root, strict=True)) == [
         "flowscope.yaml:1: error: no file matches 'missing/*.yaml'"
     ]
+
+
+def test_a_repeated_flow_is_an_error_and_cannot_lend_its_facts(make_estate) -> None:
+    text = GOOD + "    monitored: true\n  - from: app\n    to: vendor\n"
+    estate = flowscope.load(make_estate(text))
+    assert errors(estate) == [
+        "systems.yaml:12: error: duplicate flow app -> vendor (first at line 9); "
+        "give one a name to declare two flows"
+    ]
+    named = flowscope.load(make_estate(text + "    name: backfill\n"))
+    assert errors(named) == []
+    assert len(list(named.flows())) == 2
+    assert [f.subjects[2] for f in named.findings] == ["flow:app->vendor#backfill"]
+
+
+def test_ids_must_be_their_own_slug(make_estate) -> None:
+    text = GOOD.replace(
+        "  - id: vendor", "  - id: app-\n    type: saas\n    zone: third_party\n  - id: vendor"
+    )
+    estate = flowscope.load(make_estate(text))
+    assert errors(estate) == [
+        "systems.yaml:5: error: bad value 'app-' in id: must be a lower-case slug: "
+        "letters, digits and '.', '_', '-' between them"
+    ]
+    assert estate.node("system:app")["zone"] == "internal"
+
+
+def test_entries_with_duplicate_keys_are_skipped(make_estate) -> None:
+    text = GOOD.replace("    zone: third_party\n", "    zone: third_party\n    zone: internal\n")
+    estate = flowscope.load(make_estate(text))
+    assert errors(estate) == ["systems.yaml:8: error: duplicate key 'zone' (first at line 7)"]
+    assert "system:vendor" not in estate.graph
+    assert list(estate.flows()) == []  # the flow to the skipped system is not a second error
+
+
+def test_long_bad_values_are_cut_in_messages(make_estate) -> None:
+    estate = flowscope.load(make_estate(GOOD.replace("zone: internal", "zone: " + "x" * 5000)))
+    [message] = errors(estate)
+    assert len(message) < 200 and message.endswith("expected one of internal, third_party, public")
+
+
+def test_merging_names_tags_and_zones_across_files(make_estate) -> None:
+    root = make_estate(
+        GOOD.replace("zone: third_party", "zone: third_party\n    tags: [marketing]"),
+        config="systems: ['*.yaml']\n",
+        **{
+            "z.yaml": "systems:\n  - id: vendor\n    name: Vendor Inc\n    type: saas\n"
+            "    zone: internal\n    tags: [eu]\n"
+        },
+    )
+    estate = flowscope.load(root)
+    vendor = estate.node("system:vendor")
+    assert vendor["name"] == "Vendor Inc"  # a real name replaces the default one, silently
+    assert vendor["tags"] == ["marketing", "eu"]
+    assert vendor["zone"] == "third_party"  # a third party is not outvoted into the estate
+    [warning] = [str(d) for d in estate.diagnostics]
+    assert warning == (
+        "z.yaml:5: warning: conflicting 'zone' for system:vendor: "
+        "'third_party' at systems.yaml:7, 'internal' at z.yaml:5; keeping 'third_party'"
+    )

@@ -22,7 +22,6 @@ def load(path: str | Path, *, strict: bool = False) -> Estate:
     root, only_file = _locate(Path(path))
     cfg = config.load_config(root)
     estate = Estate(name=cfg.name, root=root, policy=cfg.policy)
-    estate.diagnostics.extend(cfg.problems)
     if only_file is not None:
         files: list[Path] = [only_file]
     else:

@@ -21,7 +21,6 @@ class EstateConfig:
     name: str
     systems: tuple[tuple[str, Source], ...] = ((DEFAULT_SYSTEMS[0], Source(CONFIG_FILE)),)
     policy: Policy = field(default_factory=Policy)
-    problems: list[Diagnostic] = field(default_factory=list)
 
 
 def load_config(root: Path) -> EstateConfig:
@@ -44,7 +43,6 @@ def load_config(root: Path) -> EstateConfig:
             review_max_age_days=policy.get("review_max_age_days", 365),
             allowed_regions=tuple(policy.get("allowed_regions", ())),
         ),
-        problems=problems,
     )
 
 

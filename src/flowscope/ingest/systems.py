@@ -23,7 +23,7 @@ FLOW_FACTS = ("description", "protocol", "monitored", "encrypted", "authenticate
 @dataclass(frozen=True)
 class SystemRecord:
     id: str
-    name: str
+    name: str | None
     facts: dict[str, Any]
     source: Source
     origins: dict[str, Source]
@@ -87,14 +87,23 @@ def _systems(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) ->
         first_seen[slug] = source
         facts = {key: entry.get(key) for key in SYSTEM_FACTS}
         origins = {key: doc.source(pointer_join(pointer, key)) for key in entry}
-        out.systems.append(SystemRecord(slug, entry.get("name", slug), facts, source, origins))
+        out.systems.append(SystemRecord(slug, entry.get("name"), facts, source, origins))
 
 
 def _flows(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) -> None:
+    first_seen: dict[tuple[str, str, str], Source] = {}
     for index, entry in enumerate(_list(doc.data.get("flows"))):
         if ("flows", str(index)) in bad_items:
             continue
         pointer = pointer_join("/flows", index)
+        identity = (entry["from"], entry["to"], entry.get("name", ""))
+        if identity in first_seen:
+            # a silent twin could lend its facts (monitored: true) to an undeclared flow
+            out.problems.append(
+                _duplicate_flow(identity, first_seen[identity], doc.source(pointer))
+            )
+            continue
+        first_seen[identity] = doc.source(pointer)
         facts = {key: entry.get(key) for key in FLOW_FACTS}
         facts["declared_categories"] = entry.get("categories")
         out.flows.append(
@@ -144,6 +153,16 @@ def _load_flow(estate: Estate, flow: FlowRecord, broken: set[str]) -> None:
     key = flow_key(source, target, flow.name)
     estate.add_edge(
         source, target, "flow", flow.source, key=key, name=flow.name or None, **flow.facts
+    )
+
+
+def _duplicate_flow(identity: tuple[str, str, str], first: Source, here: Source) -> Diagnostic:
+    source, target, name = identity
+    hint = "" if name else "; give one a name to declare two flows"
+    return _error(
+        f"duplicate flow {source} -> {target}{f' {name!r}' if name else ''} "
+        f"(first at line {first.line}){hint}",
+        here,
     )
 
 

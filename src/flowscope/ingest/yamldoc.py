@@ -116,14 +116,11 @@ def _index(root: yaml.Node, file: str) -> tuple[dict[str, int], list[Diagnostic]
             for key_node, value_node in node.value:
                 key = str(key_node.value)
                 line = key_node.start_mark.line + 1
-                if key in first_line:
-                    problems.append(
-                        _error(
-                            file, line, f"duplicate key {key!r} (first at line {first_line[key]})"
-                        )
-                    )
-                first_line.setdefault(key, line)
                 child = pointer_join(pointer, key)
+                if key in first_line:
+                    message = f"duplicate key {key!r} (first at line {first_line[key]})"
+                    problems.append(Diagnostic(Level.ERROR, message, Source(file, line, child)))
+                first_line.setdefault(key, line)
                 lines[child] = line
                 stack.append((child, value_node))
         elif isinstance(node, yaml.SequenceNode):
@@ -192,15 +189,21 @@ def _explain(doc: YamlDoc, error: jsonschema.ValidationError) -> list[Diagnostic
         message = f"missing required field {missing!r}{where}"
     elif error.validator == "enum":
         choices = ", ".join(str(c) for c in value)
-        message = f"bad value {error.instance!r}{where}: expected one of {choices}"
+        message = f"bad value {_short(error.instance)}{where}: expected one of {choices}"
     elif error.validator == "type":
-        message = f"bad value {error.instance!r}{where}: expected {value}"
+        message = f"bad value {_short(error.instance)}{where}: expected {value}"
     elif error.validator == "pattern":
         hint = rule.get("description", f"must match {value}")
-        message = f"bad value {error.instance!r}{where}: {hint}"
+        message = f"bad value {_short(error.instance)}{where}: {hint}"
     else:
-        message = f"bad value{where}: {error.message}"
+        message = f"bad value{where}: {_short(error.message, 160)}"
     return [Diagnostic(Level.ERROR, message, doc.source(pointer))]
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """A value for an error line: its repr, cut so that one line stays one line."""
+    text = value if isinstance(value, str) and limit > 80 else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _where(path: Any) -> str:

@@ -19,6 +19,8 @@ EDGE_KINDS = ("contains", "flow", "lineage")
 # Facts whose "yes" is a security claim. When two sources disagree, the
 # pessimistic value wins (unknown is not safe) and a warning names both places.
 SAFETY_FACTS = frozenset({"monitored", "encrypted", "authenticated", "dpa"})
+# A system one source calls third party must not be outvoted into the estate.
+ZONE_EXPOSURE = {"internal": 0, "third_party": 1, "public": 2}
 
 # Attributes that accumulate across sources instead of conflicting.
 LIST_ATTRIBUTES = frozenset(
@@ -30,6 +32,7 @@ LIST_ATTRIBUTES = frozenset(
         "via",
         "domains",
         "hosts",
+        "tags",
     }
 )
 
@@ -85,7 +88,7 @@ class Estate:
         if kind not in NODE_KINDS:
             raise ValueError(f"unknown node kind {kind!r}")
         if node_id not in self.graph:
-            self.graph.add_node(node_id, kind=kind, name=attrs.pop("name", node_id), sources=[])
+            self.graph.add_node(node_id, kind=kind, name=default_name(node_id), sources=[])
         data = self.graph.nodes[node_id]
         self._merge(node_id, node_id, data, attrs, source, origins or {})
 
@@ -128,7 +131,8 @@ class Estate:
                 merged += [item for item in value if item not in merged]
                 data[attr] = merged
                 continue
-            if attr not in data or data[attr] is None or (attr == "name" and data[attr] == label):
+            unnamed = attr == "name" and data.get(attr) == default_name(label)
+            if attr not in data or data[attr] is None or unnamed:
                 data[attr] = value
                 self._origins[element, attr] = origins.get(attr, source)
             elif data[attr] != value:
@@ -139,8 +143,10 @@ class Estate:
     ) -> None:
         old = data[attr]
         first = self._origins.get((element, attr), data["sources"][0])
-        kept = False if attr in SAFETY_FACTS and isinstance(value, bool) else old
+        kept = _pessimistic(attr, old, value)
         data[attr] = kept
+        if kept is value:
+            self._origins[element, attr] = source
         self.warn(
             f"conflicting {attr!r} for {label}: {_show(old)} at {first}, "
             f"{_show(value)} at {source}; keeping {_show(kept)}",
@@ -177,7 +183,26 @@ class Estate:
         return [d for d in self.diagnostics if d.level is Level.ERROR]
 
 
+def default_name(node_id: str) -> str:
+    """The name a node has until a source names it: its id without the kind.
+
+    >>> default_name("system:crm")
+    'crm'
+    """
+    return node_id.split(":", 1)[-1]
+
+
+def _pessimistic(attr: str, old: Any, new: Any) -> Any:
+    """Which of two conflicting values to keep: the less safe for safety facts, else the first."""
+    if attr in SAFETY_FACTS and isinstance(old, bool) and isinstance(new, bool):
+        return old and new
+    if attr == "zone" and old in ZONE_EXPOSURE and new in ZONE_EXPOSURE:
+        return new if ZONE_EXPOSURE[new] > ZONE_EXPOSURE[old] else old
+    return old
+
+
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
