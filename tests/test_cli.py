@@ -19,7 +19,7 @@ def test_scan_shows_the_sample_estates_unmonitored_third_party_flows() -> None:
     result = run_cli("scan", str(ACME))
     assert result.returncode == 1  # the policy fails on high, and two flows are high
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("acme-cx: 21 systems, 24 flows (7 to third parties); 5 findings")
+    assert lines[0].startswith("acme-cx: 23 systems, 26 flows (7 to third parties); 5 findings")
     assert any(
         line.startswith("high      FS101  systems.yaml:") and "OpenAI" in line for line in lines
     )
@@ -67,7 +67,7 @@ def test_export_json_is_node_link_with_provenance(tmp_path) -> None:
     assert all({"id", "kind", "name", "sources"} <= n.keys() for n in nodes.values())
     assert all("zone" in n for n in nodes.values() if n["kind"] == "system")
     edges = [e for e in document["edges"] if e["kind"] == "flow"]
-    assert len(edges) == 24
+    assert len(edges) == 26
     chat = next(
         e
         for e in edges

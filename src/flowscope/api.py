@@ -2,41 +2,61 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flowscope import analyze, config, export
-from flowscope.ingest import systems
+from flowscope import analyze, classify, config, export
+from flowscope.ingest import openapi, systems
+from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 
-YAML_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_SPEC_MARKER = re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
 
 
-def load(path: str | Path, *, strict: bool = False) -> Estate:
-    """Read an estate folder (or one systems file), build its graph and run every rule.
+@dataclass
+class _Reading:
+    """What one call to :func:`load` reads."""
+
+    root: Path
+    whole_estate: bool
+    systems_files: list[Path] = field(default_factory=list)
+    spec_files: list[Path] = field(default_factory=list)
+    spec_urls: list[str] = field(default_factory=list)
+
+
+def load(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = False) -> Estate:
+    """Read an estate (a folder, one systems file, one spec or a spec's URL) and analyze it.
 
     Problems in single files are collected in ``estate.diagnostics`` and the
-    rest is still read; ``strict`` turns warnings into errors. Raises
+    rest is still read; ``strict`` turns warnings into errors. Remote
+    ``$ref``s are followed only with ``allow_remote_refs``. Raises
     ``InputError`` only when nothing can be read at all.
     """
-    root, only_file = _locate(Path(path))
-    cfg = config.load_config(root)
-    estate = Estate(name=cfg.name, root=root, policy=cfg.policy)
-    if only_file is not None:
-        files: list[Path] = [only_file]
-    else:
-        files, problems = config.expand_globs(root, cfg.systems)
+    reading = _locate(str(path))
+    cfg = config.load_config(reading.root)
+    estate = Estate(name=cfg.name, root=reading.root, policy=cfg.policy)
+    if reading.whole_estate:
+        reading.systems_files, problems = config.expand_globs(reading.root, cfg.systems)
         estate.diagnostics.extend(problems)
-    _read_systems(estate, files)
-    estate.findings = analyze.run_rules(estate)
+        reading.spec_files, problems = config.expand_globs(reading.root, cfg.specs)
+        estate.diagnostics.extend(problems)
+    _read_systems(estate, reading.systems_files)
+    sources = openapi.SpecSources(reading.spec_files, _spec_links(estate), reading.spec_urls)
+    remote = allow_remote_refs or cfg.allow_remote_refs
+    openapi.read_specs(estate, sources, allow_remote_refs=remote)
+    classify.annotate(estate)
+    estate.findings = analyze.analyze(estate)
     if strict:
         estate.diagnostics = [_promote(d) for d in estate.diagnostics]
     return estate
 
 
-def scan(path: str | Path, *, strict: bool = False) -> Estate:
+def scan(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = False) -> Estate:
     """Alias of :func:`load` that reads better in scripts: ``flowscope.scan(path).findings``."""
-    return load(path, strict=strict)
+    return load(path, strict=strict, allow_remote_refs=allow_remote_refs)
 
 
 def export_estate(estate: Estate, fmt: str) -> str:
@@ -44,9 +64,8 @@ def export_estate(estate: Estate, fmt: str) -> str:
     try:
         exporter = export.EXPORTERS[fmt]
     except KeyError:
-        raise ValueError(
-            f"unknown export format {fmt!r}: expected one of {', '.join(export.EXPORTERS)}"
-        ) from None
+        known = ", ".join(export.EXPORTERS)
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {known}") from None
     return exporter(estate)
 
 
@@ -55,16 +74,31 @@ def at_or_above(estate: Estate, threshold: Severity) -> int:
     return sum(1 for finding in estate.findings if finding.severity >= threshold)
 
 
-def _locate(path: Path) -> tuple[Path, Path | None]:
+def _locate(text: str) -> _Reading:
+    if is_url(text):
+        return _Reading(Path.cwd(), False, spec_urls=[text])
+    path = Path(text)
     if path.is_dir():
-        return path, None
-    if path.is_file() and path.suffix.lower() in YAML_SUFFIXES:
-        if path.name == config.CONFIG_FILE:
-            return path.parent, None
-        return path.parent, path
+        return _Reading(path, True)
+    if path.is_file() and path.name == config.CONFIG_FILE:
+        return _Reading(path.parent, True)
+    if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
+        if _looks_like_spec(path):
+            return _Reading(path.parent, False, spec_files=[path])
+        return _Reading(path.parent, False, systems_files=[path])
     if path.exists():
         raise InputError(_unreadable(path, "not a folder or a file flowscope knows how to read"))
     raise InputError(_unreadable(path, "no such file or folder"))
+
+
+def _looks_like_spec(path: Path) -> bool:
+    """An OpenAPI document says so in a top-level key near its start."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(_SPEC_MARKER.search(head))
 
 
 def _read_systems(estate: Estate, files: list[Path]) -> None:
@@ -77,6 +111,21 @@ def _read_systems(estate: Estate, files: list[Path]) -> None:
             continue
         parsed.append(systems.transform(doc))
     systems.load(estate, parsed)
+
+
+def _spec_links(estate: Estate) -> dict[str, tuple[str, Source]]:
+    """Specs that systems name with ``openapi:``: location -> (system id, where it is said)."""
+    links: dict[str, tuple[str, Source]] = {}
+    for system, data in estate.nodes("system"):
+        where = estate.origin(system, "openapi") or data["sources"][0]
+        for link in data.get("openapi", []):
+            if is_url(link):
+                links[link] = (system, where)
+            elif Path(link).is_absolute() or ".." in Path(link).parts:
+                estate.error(f"openapi link {link!r} points outside the estate folder", where)
+            else:
+                links[str((estate.root / link).resolve())] = (system, where)
+    return links
 
 
 def _relative(root: Path, file: Path) -> str:

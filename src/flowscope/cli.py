@@ -16,6 +16,8 @@ from flowscope.model import Estate, InputError, Severity
 from flowscope.render.report import FORMATS, SEVERITY_CHOICES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
+PATH_HELP = "estate folder, a systems file, an OpenAPI spec, or a spec's http(s) URL"
 
 EXAMPLES = """\
 examples:
@@ -23,6 +25,7 @@ examples:
   flowscope scan inventories/acme --fail-on medium     exit 1 on medium or worse
   flowscope scan inventories/acme --format json -o findings.json
   flowscope export inventories/acme --format json -o acme.json
+  flowscope export specs/openai.yaml --format json     one spec on its own
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
             2 bad usage or input that could not be read (file and line on stderr)
@@ -64,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="read an estate and report findings", epilog=EXAMPLES,
                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    scan.add_argument("path", help="estate folder (with flowscope.yaml) or a single systems file")
+    scan.add_argument("path", help=PATH_HELP)
     scan.add_argument("--format", choices=sorted(FORMATS), default="table")
     scan.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     scan.add_argument(
@@ -74,19 +77,21 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding is at or above this (default: the policy's, else high)",
     )
     scan.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    scan.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
     scan.set_defaults(run=_scan)
 
     exp = commands.add_parser("export", help="write the estate graph in another tool's format")
-    exp.add_argument("path", help="estate folder or a single systems file")
+    exp.add_argument("path", help=PATH_HELP)
     exp.add_argument("--format", choices=sorted(EXPORTERS), required=True)
     exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     exp.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    exp.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
     exp.set_defaults(run=_export)
     return parser
 
 
 def _scan(args: argparse.Namespace) -> int:
-    estate = api.load(args.path, strict=args.strict)
+    estate = api.load(args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs)
     _report_diagnostics(estate)
     _write(FORMATS[args.format](estate), args.output)
     if estate.errors:
@@ -99,7 +104,7 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    estate = api.load(args.path, strict=args.strict)
+    estate = api.load(args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs)
     _report_diagnostics(estate)
     _write(api.export_estate(estate, args.format), args.output)
     return EXIT_BAD_INPUT if estate.errors else EXIT_OK

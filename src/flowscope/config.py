@@ -11,6 +11,7 @@ from flowscope.model import Diagnostic, InputError, Level, Policy, Source
 CONFIG_FILE = "flowscope.yaml"
 SCHEMA = "flowscope.schema.json"
 DEFAULT_SYSTEMS = ("systems.yaml",)
+DEFAULT_SPECS = ("specs/**/*.yaml", "specs/**/*.yml", "specs/**/*.json")
 
 
 @dataclass
@@ -19,7 +20,11 @@ class EstateConfig:
 
     root: Path
     name: str
-    systems: tuple[tuple[str, Source], ...] = ((DEFAULT_SYSTEMS[0], Source(CONFIG_FILE)),)
+    systems: tuple[tuple[str, Source], ...] = tuple(
+        (p, Source(CONFIG_FILE)) for p in DEFAULT_SYSTEMS
+    )
+    specs: tuple[tuple[str, Source], ...] = tuple((p, Source(CONFIG_FILE)) for p in DEFAULT_SPECS)
+    allow_remote_refs: bool = False
     policy: Policy = field(default_factory=Policy)
 
 
@@ -38,6 +43,8 @@ def load_config(root: Path) -> EstateConfig:
         root=root,
         name=doc.data.get("name", root.resolve().name),
         systems=_patterns(doc, "systems", DEFAULT_SYSTEMS),
+        specs=_patterns(doc, "openapi", DEFAULT_SPECS),
+        allow_remote_refs=bool(doc.data.get("allow_remote_refs", False)),
         policy=Policy(
             fail_on=policy.get("fail_on", "high"),
             review_max_age_days=policy.get("review_max_age_days", 365),
@@ -61,7 +68,11 @@ def _not_a_mapping(doc: YamlDoc) -> Diagnostic:
 def expand_globs(
     root: Path, patterns: tuple[tuple[str, Source], ...]
 ) -> tuple[list[Path], list[Diagnostic]]:
-    """Files matching ``patterns`` under ``root``, never outside it, in a stable order."""
+    """Files matching ``patterns`` under ``root``, never outside it, in a stable order.
+
+    A pattern written in flowscope.yaml that matches nothing is a warning; a
+    default pattern (no line) may match nothing.
+    """
     base = root.resolve()
     found: list[Path] = []
     problems: list[Diagnostic] = []
@@ -70,7 +81,7 @@ def expand_globs(
             problems.append(_outside(pattern, where))
             continue
         matches = sorted(p for p in base.glob(pattern) if p.is_file() and p.name != CONFIG_FILE)
-        if not matches:
+        if not matches and where.line:
             problems.append(Diagnostic(Level.WARNING, f"no file matches {pattern!r}", where))
         for match in matches:
             if not match.resolve().is_relative_to(base):

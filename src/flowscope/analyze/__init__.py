@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flowscope.analyze import unmonitored_third_party_flow
+from flowscope.analyze.observe import observe_via
 from flowscope.analyze.rule import Rule
 from flowscope.model import Estate, Finding
 
@@ -15,4 +16,10 @@ def run_rules(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
     return sorted(findings, key=lambda f: (-f.severity, f.rule_id, f.subjects))
 
 
-__all__ = ["RULES", "Rule", "run_rules"]
+def analyze(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
+    """Work out what flows carry, then run the rules."""
+    observe_via(estate)
+    return run_rules(estate, rules)
+
+
+__all__ = ["RULES", "Rule", "analyze", "run_rules"]

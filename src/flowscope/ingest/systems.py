@@ -15,9 +15,10 @@ _ITEM = re.compile(r"^/(systems|flows)/(\d+)")
 
 SYSTEM_FACTS = (
     "type", "zone", "owner", "description", "monitored", "monitoring",
-    "domains", "region", "dpa", "last_review", "tags",
+    "domains", "region", "dpa", "last_review", "tags", "openapi",
 )  # fmt: skip
-FLOW_FACTS = ("description", "protocol", "monitored", "encrypted", "authenticated", "masked")
+FLOW_FACTS = ("description", "protocol", "monitored", "encrypted", "authenticated", "masked", "via")
+ONE_OR_MANY = ("openapi", "via")  # a string or a list in the file, always a list in the graph
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,7 @@ class FlowRecord:
     name: str
     facts: dict[str, Any]
     source: Source
-    from_source: Source
-    to_source: Source
+    origins: dict[str, Source]
 
 
 @dataclass
@@ -85,7 +85,7 @@ def _systems(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) ->
             )
             continue
         first_seen[slug] = source
-        facts = {key: entry.get(key) for key in SYSTEM_FACTS}
+        facts = _facts(entry, SYSTEM_FACTS)
         origins = {key: doc.source(pointer_join(pointer, key)) for key in entry}
         out.systems.append(SystemRecord(slug, entry.get("name"), facts, source, origins))
 
@@ -104,16 +104,13 @@ def _flows(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) -> N
             )
             continue
         first_seen[identity] = doc.source(pointer)
-        facts = {key: entry.get(key) for key in FLOW_FACTS}
+        facts = _facts(entry, FLOW_FACTS)
         facts["declared_categories"] = entry.get("categories")
+        origins = {key: doc.source(pointer_join(pointer, key)) for key in entry}
+        name = entry.get("name", "")
         out.flows.append(
-            FlowRecord(
-                entry["from"], entry["to"], entry.get("name", ""), facts,
-                doc.source(pointer),
-                doc.source(pointer_join(pointer, "from")),
-                doc.source(pointer_join(pointer, "to")),
-            )
-        )  # fmt: skip
+            FlowRecord(entry["from"], entry["to"], name, facts, doc.source(pointer), origins)
+        )
 
 
 def load(estate: Estate, files: list[SystemsFile]) -> None:
@@ -141,19 +138,18 @@ def load(estate: Estate, files: list[SystemsFile]) -> None:
 
 def _load_flow(estate: Estate, flow: FlowRecord, broken: set[str]) -> None:
     ends = (flow.source_system, flow.target_system)
-    for end, where, word in zip(
-        ends, (flow.from_source, flow.to_source), ("from", "to"), strict=True
-    ):
+    for end, word in zip(ends, ("from", "to"), strict=True):
         if end in broken:
             return  # the system's own error is already reported
         if system_id(end) not in estate.graph:
-            estate.error(f"flow {word} undefined system {end!r}", where)
+            estate.error(
+                f"flow {word} undefined system {end!r}", flow.origins.get(word, flow.source)
+            )
             return
     source, target = system_id(ends[0]), system_id(ends[1])
     key = flow_key(source, target, flow.name)
-    estate.add_edge(
-        source, target, "flow", flow.source, key=key, name=flow.name or None, **flow.facts
-    )
+    name = flow.name or None
+    estate.add_edge(source, target, "flow", flow.source, key, flow.origins, name=name, **flow.facts)
 
 
 def _duplicate_flow(identity: tuple[str, str, str], first: Source, here: Source) -> Diagnostic:
@@ -164,6 +160,14 @@ def _duplicate_flow(identity: tuple[str, str, str], first: Source, here: Source)
         f"(first at line {first.line}){hint}",
         here,
     )
+
+
+def _facts(entry: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    facts = {key: entry.get(key) for key in keys}
+    for key in ONE_OR_MANY:
+        if isinstance(facts.get(key), str):
+            facts[key] = [facts[key]]
+    return facts
 
 
 def _list(value: Any) -> list[Any]:

@@ -21,7 +21,7 @@ import yaml
 from flowscope.model import Diagnostic, InputError, Level, Source
 
 MAX_YAML_BYTES = 10 * 1024 * 1024
-MAX_NODES = 1_000_000  # values after expanding aliases; stops "billion laughs"
+MAX_NODES = 5_000_000  # values after expanding aliases; stops "billion laughs"
 
 
 # libyaml's parser when PyYAML has it (every wheel does): big specs parse ~10x faster.

@@ -32,6 +32,9 @@ LIST_ATTRIBUTES = frozenset(
         "via",
         "domains",
         "hosts",
+        "servers",
+        "specs",
+        "openapi",
         "tags",
     }
 )
@@ -177,6 +180,10 @@ class Estate:
     def node(self, node_id: str) -> dict[str, Any]:
         data: dict[str, Any] = self.graph.nodes[node_id]
         return data
+
+    def origin(self, element: Any, attr: str) -> Source | None:
+        """The exact place that set ``attr`` of a node id or an (u, v, key) edge."""
+        return self._origins.get((element, attr))
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -67,5 +67,23 @@ def kind_of(node_id: str) -> str:
     return node_id.split(":", 1)[0]
 
 
+def endpoint_field_id(endpoint: str, direction: str, location: str, name: str) -> str:
+    """A field of an operation: what it takes in (request) or gives back (response).
+
+    >>> endpoint_field_id("endpoint:openai/POST /chat", "request", "body", "messages[].content")
+    'field:openai/POST /chat#request.body.messages[].content'
+    """
+    return f"field:{_bare(endpoint)}#{direction}.{location}.{name}"
+
+
+def receivers_id(system: str) -> str:
+    """The unknown external parties an API calls back (webhooks, callbacks).
+
+    >>> receivers_id("system:deepgram")
+    'system:deepgram.receivers'
+    """
+    return f"{system}.receivers"
+
+
 def _bare(node_id: str) -> str:
     return node_id.split(":", 1)[1] if ":" in node_id else node_id

@@ -1,0 +1,88 @@
+"""What flows are seen to carry: the categories of the operations they call (``via``).
+
+A declared flow says what its owners think it carries; the spec of the
+operation it calls says what it can carry. Both are kept: ``declared_categories``
+and ``observed_categories``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flowscope.model import Estate, Source
+
+_PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def normal_path(path: str) -> str:
+    """A path template with its parameter names blanked and no trailing slash.
+
+    >>> normal_path("/pets/{petId}/")
+    '/pets/{}'
+    """
+    return _PARAMETER.sub("{}", path).rstrip("/") or "/"
+
+
+def observe_via(estate: Estate) -> None:
+    """Set ``observed_categories`` on every flow that names the operations it calls."""
+    for source, target, key, data in list(estate.flows()):
+        observed: list[str] = []
+        for via in data.get("via", []):
+            endpoint, direction = _endpoint(estate, source, target, via)
+            if endpoint is None:
+                where = estate.origin((source, target, key), "via") or data["sources"][0]
+                estate.error(_unknown_via(estate, target, via), where)
+                continue
+            observed += [c for c in _categories(estate, endpoint, direction) if c not in observed]
+        if observed:
+            data["observed_categories"] = observed
+
+
+def _endpoint(estate: Estate, source: str, target: str, via: str) -> tuple[str | None, str]:
+    """The endpoint a ``via`` names: an operation the target serves (its request
+    is what the flow carries), else one the source serves (its response is)."""
+    if via.startswith("endpoint:"):
+        return (via if via in estate.graph else None), "request"
+    method, _, path = via.strip().partition(" ")
+    for system, direction in ((target, "request"), (source, "response")):
+        found = _find(estate, system, method.upper(), path.strip())
+        if found:
+            return found, direction
+    return None, "request"
+
+
+def _find(estate: Estate, system: str, method: str, path: str) -> str | None:
+    wanted = normal_path(path)
+    prefixes = [""] + [
+        urlsplit(url).path.rstrip("/") for url in estate.node(system).get("servers", [])
+    ]
+    for _, endpoint in estate.graph.out_edges(system):
+        data = estate.node(endpoint)
+        if data["kind"] != "endpoint" or data.get("method") != method:
+            continue
+        served = normal_path(str(data.get("path", "")))
+        if any(wanted == normal_path(prefix + served) for prefix in prefixes):
+            return str(endpoint)
+    return None
+
+
+def _categories(estate: Estate, endpoint: str, direction: str) -> list[str]:
+    found: list[str] = []
+    for field_id in estate.node(endpoint).get(f"{direction}_fields", []):
+        found += [c for c in estate.node(field_id).get("categories", []) if c not in found]
+    return found
+
+
+def _unknown_via(estate: Estate, target: str, via: str) -> str:
+    name = estate.node(target)["name"]
+    has_spec = any(estate.node(n)["kind"] == "endpoint" for _, n in estate.graph.out_edges(target))
+    if not has_spec:
+        return f"via {via!r}: no spec of {name} was read, so the operation cannot be checked"
+    return f"via {via!r} names no operation of {name}"
+
+
+def via_evidence(estate: Estate, data: dict[str, Any]) -> list[Source]:
+    """Where the operations a flow calls are defined, for witness paths."""
+    return [estate.node(v)["sources"][0] for v in data.get("via", []) if v in estate.graph]
