@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flowscope.classify.names import split_path, tokens
 from flowscope.classify.patterns import FORMATS, MEDIA_TYPES, PATTERNS, Pattern
@@ -50,7 +51,19 @@ def classify(
     >>> classify("contact", fmt="email").by
     'format'
     """
-    explicit = tuple(tags)
+    return _classify(name, tuple(context), fmt, tuple(tags), media_type)
+
+
+# Field names repeat across operations (one schema, many endpoints): cache by input.
+@lru_cache(maxsize=100_000)
+def _classify(
+    name: str,
+    context: tuple[str, ...],
+    fmt: str | None,
+    tags: tuple[str, ...],
+    media_type: str | None,
+) -> Classification:
+    explicit = tags
     if explicit:
         return Classification(explicit, tuple(f"tagged {t}" for t in explicit), "tag")
     if fmt and fmt.lower() in FORMATS:
@@ -63,12 +76,20 @@ def classify(
     parent_words = [w for p in (*context, *parents) for w in tokens(p)]
     words = tokens(leaf)
     found = _Found()
-    for pattern in PATTERNS:
+    candidates = {id(p): p for word in words for p in _BY_FIRST_WORD.get(word, ())}
+    for pattern in sorted(candidates.values(), key=_ORDER.__getitem__):
         if _matches(pattern, words, parent_words):
             where = f" under {_nearest(parents, context)!r}" if pattern.context else ""
             found.add(pattern.category, f"name {leaf!r}{where} matches {pattern.category}")
     by = "name" if found.categories else None
     return Classification(tuple(found.categories), tuple(found.reasons), by)
+
+
+# Only patterns whose first word is in the name can match: look them up by it.
+_BY_FIRST_WORD: dict[str, list[Pattern]] = {}
+for _pattern in PATTERNS:
+    _BY_FIRST_WORD.setdefault(_pattern.words[0], []).append(_pattern)
+_ORDER = {pattern: index for index, pattern in enumerate(PATTERNS)}
 
 
 def _nearest(parents: tuple[str, ...], context: Iterable[str]) -> str:

@@ -40,46 +40,58 @@ class Document:
     lines: dict[str, int] = field(default_factory=dict)
     text: str = ""
     problems: list[Diagnostic] = field(default_factory=list)
-    _newlines: list[int] | None = field(default=None, repr=False)
-    _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def source(self, pointer: str) -> Source:
         return Source(self.file, self.line(pointer), pointer)
 
     def line(self, pointer: str) -> int:
-        """Line of ``pointer``: exact for YAML; for JSON, found by key search.
+        """Line of ``pointer``, or of its nearest parent that has one."""
+        if not self.lines and self.text:
+            self.lines = json_lines(self.text)
+        probe = pointer
+        while probe and probe not in self.lines:
+            probe = probe.rsplit("/", 1)[0]
+        return self.lines.get(probe, 1)
 
-        JSON has no parser that keeps positions at C speed, so the line of a
-        pointer is found by searching each key after its parent's position:
-        exact for the usual one-key-per-line layout, never past the value.
-        """
-        if self.lines:
-            probe = pointer
-            while probe and probe not in self.lines:
-                probe = probe.rsplit("/", 1)[0]
-            return self.lines.get(probe, 1)
-        if not self.text:
-            return 0
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
-        return bisect.bisect_left(self._newlines, self._position(pointer)) + 1
 
-    def _position(self, pointer: str) -> int:
-        if not pointer:
-            return 0
-        if pointer in self._positions:
-            return self._positions[pointer]
-        parent, _, token = pointer.rpartition("/")
-        start = self._position(parent)
-        key = unescape(token)
-        position = start
-        if not key.isdigit():  # array items keep their parent's position
-            found = self.text.find(json.dumps(key, ensure_ascii=False) + ":", start)
-            if found < 0:
-                found = self.text.find(json.dumps(key, ensure_ascii=False), start)
-            position = found if found >= 0 else start
-        self._positions[pointer] = position
-        return position
+# A string (a key when a colon follows), or a bracket or comma: the JSON structure.
+_JSON_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:)?|([{}\[\],])')
+
+
+def json_lines(text: str) -> dict[str, int]:
+    r"""The line of every object member and array item of a JSON text, by JSON pointer.
+
+    The standard parser keeps no positions, so one regular-expression pass
+    over the structure rebuilds them (about 0.5 s for a 13 MB spec).
+
+    >>> json_lines('{"a": {"b": 1},\n "c": [\n{"d": 2}]}')
+    {'/a': 1, '/a/b': 1, '/c': 2, '/c/0': 3, '/c/0/d': 3}
+    """
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    lines: dict[str, int] = {}
+    stack: list[list[Any]] = []  # [pointer, index or None for objects]
+    pending = ""  # pointer of the value that comes next
+    for match in _JSON_TOKEN.finditer(text):
+        key, colon, mark = match.groups()
+        if colon:
+            name = json.loads(f'"{key}"') if "\\" in key else key
+            pending = pointer_join(stack[-1][0], name) if stack else ""
+            lines[pending] = bisect.bisect_left(newlines, match.start()) + 1
+            continue
+        if mark == ",":
+            if stack and stack[-1][1] is not None:
+                stack[-1][1] += 1
+            continue
+        if mark in ("}", "]"):
+            if stack:
+                stack.pop()
+            continue
+        if stack and stack[-1][1] is not None:  # an array item starts here
+            pending = pointer_join(stack[-1][0], stack[-1][1])
+            lines.setdefault(pending, bisect.bisect_left(newlines, match.start()) + 1)
+        if mark in ("{", "["):
+            stack.append([pending if stack else "", 0 if mark == "[" else None])
+    return lines
 
 
 def unescape(token: str) -> str:
