@@ -19,7 +19,6 @@ import json
 import subprocess
 import sys
 import tarfile
-import time
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -42,10 +41,8 @@ if mode == "validator":
     problems = validation.validate_spec(validation.Job(str(spec.resolve()), version), store)
     counts = {"problems": len(problems)}
 else:
-    if mode == "ingest":
-        validation.BackgroundValidation.__init__ = lambda self, jobs, root, remote: setattr(self, "_process", None)
     estate = Estate(root=spec.parent)
-    read_specs(estate, SpecSources(files=[spec]))
+    read_specs(estate, SpecSources(files=[spec]), validate=(mode == "scan"))
     annotate(estate)
     kinds = {}
     for _, data in estate.nodes():
