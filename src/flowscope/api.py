@@ -13,7 +13,8 @@ from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-_SPEC_MARKER = re.compile(r"""^\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
+# A top-level "openapi:"/"swagger:" key, in YAML or in (possibly minified) JSON.
+_SPEC_MARKER = re.compile(r"""(^|[{,])\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
 
 
 @dataclass
@@ -83,12 +84,21 @@ def _locate(text: str) -> _Reading:
     if path.is_file() and path.name == config.CONFIG_FILE:
         return _Reading(path.parent, True)
     if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
+        root = _lone_file_root(path)
         if _looks_like_spec(path):
-            return _Reading(path.parent, False, spec_files=[path])
-        return _Reading(path.parent, False, systems_files=[path])
+            return _Reading(root, False, spec_files=[path])
+        return _Reading(root, False, systems_files=[path])
     if path.exists():
         raise InputError(_unreadable(path, "not a folder or a file flowscope knows how to read"))
     raise InputError(_unreadable(path, "no such file or folder"))
+
+
+def _lone_file_root(path: Path) -> Path:
+    """The folder a lone file's refs may not leave: the current folder when the
+    file is inside it (so a spec's ``../common/`` refs work from a checkout),
+    else the file's own folder."""
+    here = Path.cwd().resolve()
+    return here if path.resolve().is_relative_to(here) else path.parent
 
 
 def _looks_like_spec(path: Path) -> bool:

@@ -130,6 +130,7 @@ class Estate:
             if value is None:
                 continue  # silence is not a claim
             if attr in LIST_ATTRIBUTES:
+                self._origins.setdefault((element, attr), origins.get(attr, source))
                 merged = list(data.get(attr, []))
                 merged += [item for item in value if item not in merged]
                 data[attr] = merged

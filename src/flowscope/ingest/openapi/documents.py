@@ -27,7 +27,15 @@ USER_AGENT = "flowscope (OpenAPI fetch)"
 
 
 class RefError(Exception):
-    """A ``$ref`` that cannot be followed; the message names it."""
+    """A ``$ref`` that cannot be followed; the message names it.
+
+    Most are warnings (the rest of the spec is still read); a ref that tries
+    to leave the estate folder is an error.
+    """
+
+    def __init__(self, message: str, level: Level = Level.WARNING) -> None:
+        super().__init__(message)
+        self.level = level
 
 
 @dataclass
@@ -239,7 +247,7 @@ class DocumentStore:
         local = target.removeprefix("file://") if target.startswith("file://") else target
         path = (Path(base).parent / unquote(local)).resolve()
         if not path.is_relative_to(self.root):
-            raise RefError(f"$ref {ref!r} points outside the estate folder")
+            raise RefError(f"$ref {ref!r} points outside the estate folder", Level.ERROR)
         if not path.is_file():
             raise RefError(f"$ref {ref!r}: no such file {self._display(path)}")
         return self._load_ref(lambda: self.load_file(path), ref)

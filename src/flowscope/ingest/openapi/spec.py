@@ -235,7 +235,8 @@ class _Reader:
             try:
                 doc, where, value = self.store.resolve(ref, doc)
             except RefError as exc:
-                self._warn(doc, pointer_join(where, "$ref") if where else "/$ref", str(exc))
+                ref_where = pointer_join(where, "$ref") if where else "/$ref"
+                self._warn(doc, ref_where, str(exc), exc.level)
                 return doc, where, None
             key = f"{doc.location}#{where}"
             if key in seen:
@@ -243,11 +244,11 @@ class _Reader:
             seen = seen | {key}
         return doc, where, value
 
-    def _warn(self, doc: Document, where: str, message: str) -> None:
+    def _warn(self, doc: Document, where: str, message: str, level: Level = Level.WARNING) -> None:
         if (doc.location + where, message) in self._warned:
             return
         self._warned.add((doc.location + where, message))
-        self.problems.append(Diagnostic(Level.WARNING, message, doc.source(where)))
+        self.problems.append(Diagnostic(level, message, doc.source(where)))
 
 
 class _Fields:

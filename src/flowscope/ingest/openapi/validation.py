@@ -110,8 +110,16 @@ def validate_spec(job: Job, store: DocumentStore) -> list[Problem]:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
+    """One line, cut in the middle when long: the verdict is often at the end.
+
+    >>> _one_line("[" + "'x', " * 200 + "'y'] has non-unique elements", 60)
+    "['x', 'x', 'x', 'x … , 'x', 'x', 'y'] has non-unique elements"
+    """
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+    if len(flat) <= limit:
+        return flat
+    tail = limit * 2 // 3
+    return flat[: limit - tail - 2] + " … " + flat[-tail:]
 
 
 class _Timeout(Exception):
