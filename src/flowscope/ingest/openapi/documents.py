@@ -283,6 +283,8 @@ def _request_failure(exc: requests.RequestException) -> str:
         return f"timed out after {FETCH_TIMEOUT_SECONDS} s"
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, requests.ConnectionError):
+        return "could not connect"
     return type(exc).__name__
 
 

@@ -338,10 +338,10 @@ class _Fields:
                     opaque.append((str(media), media_where))
         if opaque:
             media_types = ", ".join(media for media, _ in opaque)
-            b_doc, b_where, schema = self.reader._deref(
-                {"$ref": "#" + opaque[0][1]}, doc, opaque[0][1]
-            )
-            self.add("body", direction, "body", b_doc, b_where, schema, media_types)
+            ref = {"$ref": "#" + opaque[0][1]}
+            b_doc, b_where, schema = self.reader._deref(ref, doc, opaque[0][1])
+            if isinstance(schema, dict):  # a whole body, not a schema that failed to load
+                self.add("body", direction, "body", b_doc, b_where, schema, media_types)
 
     def schema(
         self, schema: Any, doc: Document, where: str, prefix: str, direction: str, location: str,
