@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 import flowscope
+from conftest import run_cli
 from flowscope.ingest.openapi import documents
 from flowscope.model import Level
 
