@@ -416,3 +416,77 @@ def test_real_multi_file_specs(entry: str, operations: int) -> None:
         for s in d["sources"]
     }
     assert len(files) > 1, files  # operations and fields come from the files the refs point into
+
+
+def test_hostile_nesting_is_refused_with_a_message(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text(
+        '{"openapi": "3.0.0", "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    )
+    (tmp_path / "deep.yaml").write_text(
+        "openapi: 3.0.0\nx: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    )
+    expected = {
+        "deep.json": "deep.json:1: error: JSON nested too deeply",
+        "deep.yaml": "deep.yaml:2: error: not valid YAML: while increasing flow level exceeded maximum nesting depth",
+    }
+    for name, message in expected.items():
+        result = run_cli("scan", str(tmp_path / name))
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[0] == message
+        assert "Traceback" not in result.stderr
+
+
+def test_deep_schemas_and_wide_operations_are_cut_with_a_warning(tmp_path: Path) -> None:
+    nested: dict = {"type": "string"}
+    for level in range(40):
+        nested = {"properties": {f"level{level}": nested}}
+    wide = {"properties": {f"f{i}": {"type": "string"} for i in range(3000)}}
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Big", "version": "1"},
+        "paths": {
+            "/deep": {
+                "post": {"requestBody": {"content": {"application/json": {"schema": nested}}}}
+            },
+            "/wide": {"post": {"requestBody": {"content": {"application/json": {"schema": wide}}}}},
+        },
+    }
+    (tmp_path / "big.json").write_text(json.dumps(spec))
+    estate = flowscope.load(tmp_path / "big.json")
+    deep = fields(estate, "endpoint:big/POST /deep", "request")
+    assert max(name.count(".") for name in deep) == 12  # MAX_DEPTH
+    assert len(fields(estate, "endpoint:big/POST /wide", "request")) == 2000
+    assert any("POST /wide: more fields than can be read" in m for m in messages(estate))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("x-flowscope-system: crm\n", "system:crm"),
+        ("servers: [{url: 'https://api.crm.example.com/v1'}]\n", "system:crm"),
+        ("", "system:crm"),  # the title "CRM" is the name of system crm
+    ],
+)
+def test_a_spec_finds_its_system(make_estate, extra: str, expected: str) -> None:
+    root = make_estate(
+        "systems:\n  - {id: crm, name: CRM, type: service, zone: internal, domains: [api.crm.example.com]}\n"
+    )
+    (root / "specs").mkdir()
+    (root / "specs" / "api.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: CRM, version: '1'}\n"
+        + extra
+        + "paths:\n  /x:\n    get: {}\n"
+    )
+    estate = flowscope.load(root)
+    assert [n for n, _ in estate.nodes("endpoint")] == [f"endpoint:{expected.split(':')[1]}/GET /x"]
+    assert estate.node(expected)["specs"] == ["specs/api.yaml"]
+
+
+def test_an_unknown_spec_becomes_a_system_of_its_own(make_estate) -> None:
+    root = make_estate("systems: []\n")
+    (root / "specs").mkdir()
+    (root / "specs" / "api.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: Billing API, version: '1'}\npaths: {}\n"
+    )
+    estate = flowscope.load(root)
+    assert estate.node("system:billing-api")["name"] == "Billing API"

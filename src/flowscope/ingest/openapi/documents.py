@@ -207,6 +207,8 @@ class DocumentStore:
                 return Document(location, file, json.loads(text), text=text, problems=problems)
             except ValueError:
                 pass  # JSON-looking YAML (flow style): let the YAML parser say what is wrong
+            except RecursionError:
+                raise InputError(_problem(Level.ERROR, file, 1, "JSON nested too deeply")) from None
         doc = parse_yaml(text, file)
         data, renamed = _string_keys(doc.data)
         if renamed:
