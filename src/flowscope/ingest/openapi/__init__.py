@@ -59,34 +59,37 @@ def read_specs(
 def _spec_documents(estate: Estate, store: DocumentStore, sources: SpecSources) -> list[Document]:
     roots: dict[str, Document] = {}
     for path in sources.files:
-        try:
-            doc = store.load_file(path)
-        except InputError as exc:
-            estate.diagnostics.extend(exc.diagnostics)
-            continue
-        if spec_version(doc.data):  # other files are fragments that specs refer to
+        doc = _open(estate, store, str(path))
+        if doc is not None and spec_version(doc.data):  # other files are fragments refs reach
             roots.setdefault(doc.location, doc)
-    for url in sources.urls:
-        try:
-            doc = store.load_url(url)
-        except InputError as exc:
-            estate.diagnostics.extend(exc.diagnostics)
-            continue
-        if not spec_version(doc.data):
-            estate.error("not an OpenAPI document", doc.source(""))
-            continue
-        roots.setdefault(doc.location, doc)
-    for location, (system, where) in sources.links.items():
-        try:
-            doc = store.load_url(location) if is_url(location) else store.load_file(Path(location))
-        except InputError as exc:
-            estate.error(f"openapi link of {system}: {exc.diagnostics[0].message}", where)
-            continue
-        if not spec_version(doc.data):
-            estate.error(f"openapi link of {system}: {doc.file} is not an OpenAPI document", where)
-            continue
-        roots.setdefault(doc.location, doc)
+    named: list[tuple[str, tuple[str, Source] | None]] = [(url, None) for url in sources.urls]
+    named += list(sources.links.items())
+    for location, link in named:
+        doc = _open(estate, store, location, link)
+        if doc is not None and not spec_version(doc.data):
+            _fail(estate, f"{doc.file} is not an OpenAPI document", doc.source(""), link)
+        elif doc is not None:
+            roots.setdefault(doc.location, doc)
     return list(roots.values())
+
+
+def _open(
+    estate: Estate, store: DocumentStore, location: str, link: tuple[str, Source] | None = None
+) -> Document | None:
+    try:
+        return store.load_url(location) if is_url(location) else store.load_file(Path(location))
+    except InputError as exc:
+        problem = exc.diagnostics[0]
+        _fail(estate, problem.message, problem.source, link)
+        return None
+
+
+def _fail(estate: Estate, message: str, where: Source, link: tuple[str, Source] | None) -> None:
+    """An unreadable spec: at its own place, or at the link that names it."""
+    if link is None:
+        estate.error(message, where)
+    else:
+        estate.error(f"openapi link of {link[0]}: {message}", link[1])
 
 
 def _linked_system(sources: SpecSources, doc: Document) -> str | None:
