@@ -490,3 +490,40 @@ def test_an_unknown_spec_becomes_a_system_of_its_own(make_estate) -> None:
     )
     estate = flowscope.load(root)
     assert estate.node("system:billing-api")["name"] == "Billing API"
+
+
+def test_a_lone_systems_file_inside_an_estate_reads_as_part_of_that_estate() -> None:
+    result = run_cli("scan", str(ACME / "systems.yaml"), "--format", "json", "--fail-on", "none")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["estate"] == "acme-cx"  # its flowscope.yaml, two folders up from here
+    assert report["summary"]["systems"] >= 21
+    assert len(report["findings"]) == 5
+
+
+def test_the_receivers_of_webhooks_and_callbacks_are_one_node_without_conflict(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        {
+            "api.yaml": """\
+                openapi: 3.1.0
+                info: {title: Both, version: "1"}
+                paths:
+                  /jobs:
+                    post:
+                      callbacks:
+                        done:
+                          "{$request.body#/url}":
+                            post: {responses: {"200": {description: ok}}}
+                      responses: {"200": {description: ok}}
+                webhooks:
+                  ping:
+                    post: {responses: {"200": {description: ok}}}
+                """
+        },
+    )
+    estate = flowscope.load(tmp_path / "api.yaml")
+    assert messages(estate) == []
+    assert estate.graph.number_of_edges("system:both", "system:both.receivers") == 2

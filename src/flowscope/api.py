@@ -13,8 +13,9 @@ from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-# A top-level "openapi:"/"swagger:" key, in YAML or in (possibly minified) JSON.
-_SPEC_MARKER = re.compile(r"""(^|[{,])\s*["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
+# A top-level "openapi:"/"swagger:" key: unindented in YAML; anywhere in (minified) JSON.
+_YAML_SPEC_MARKER = re.compile(r"""^["']?(openapi|swagger)["']?\s*:""", re.MULTILINE)
+_JSON_SPEC_MARKER = re.compile(r'"(openapi|swagger)"\s*:')
 
 
 @dataclass
@@ -94,11 +95,20 @@ def _locate(text: str) -> _Reading:
 
 
 def _lone_file_root(path: Path) -> Path:
-    """The folder a lone file's refs may not leave: the current folder when the
-    file is inside it (so a spec's ``../common/`` refs work from a checkout),
-    else the file's own folder."""
+    """The estate a lone file belongs to, which its refs and links may not leave.
+
+    The nearest folder above it with a flowscope.yaml (the file is part of
+    that estate); else the current folder when the file is inside it (so a
+    spec's ``../common/`` refs work from a checkout); else its own folder.
+    """
     here = Path.cwd().resolve()
-    return here if path.resolve().is_relative_to(here) else path.parent
+    resolved = path.resolve()
+    for folder in resolved.parents:
+        if (folder / config.CONFIG_FILE).is_file():
+            return folder
+        if folder == here:
+            break
+    return here if resolved.is_relative_to(here) else path.parent
 
 
 def _looks_like_spec(path: Path) -> bool:
@@ -108,7 +118,8 @@ def _looks_like_spec(path: Path) -> bool:
             head = handle.read(64 * 1024).decode("utf-8", "replace")
     except OSError:
         return False
-    return bool(_SPEC_MARKER.search(head))
+    marker = _JSON_SPEC_MARKER if head.lstrip().startswith("{") else _YAML_SPEC_MARKER
+    return bool(marker.search(head))
 
 
 def _read_systems(estate: Estate, files: list[Path]) -> None:

@@ -33,9 +33,10 @@ def observe_via(estate: Estate) -> None:
             endpoint, direction = _endpoint(estate, source, target, via)
             if endpoint is None:
                 where = estate.origin((source, target, key), "via") or data["sources"][0]
-                estate.error(_unknown_via(estate, target, via), where)
+                _unknown_via(estate, target, via, where)
                 continue
             observed += [c for c in _categories(estate, endpoint, direction) if c not in observed]
+            data.setdefault("via_endpoints", []).append(endpoint)
         if observed:
             data["observed_categories"] = observed
 
@@ -75,14 +76,19 @@ def _categories(estate: Estate, endpoint: str, direction: str) -> list[str]:
     return found
 
 
-def _unknown_via(estate: Estate, target: str, via: str) -> str:
+def _unknown_via(estate: Estate, target: str, via: str, where: Source) -> None:
+    """An operation missing from a spec that was read is an error; with no spec
+    to check against (none read for the target), only a warning."""
     name = estate.node(target)["name"]
     has_spec = any(estate.node(n)["kind"] == "endpoint" for _, n in estate.graph.out_edges(target))
-    if not has_spec:
-        return f"via {via!r}: no spec of {name} was read, so the operation cannot be checked"
-    return f"via {via!r} names no operation of {name}"
+    if has_spec:
+        estate.error(f"via {via!r} names no operation of {name}", where)
+    else:
+        estate.warn(f"via {via!r}: no spec of {name} was read, so it cannot be checked", where)
 
 
 def via_evidence(estate: Estate, data: dict[str, Any]) -> list[Source]:
     """Where the operations a flow calls are defined, for witness paths."""
-    return [estate.node(v)["sources"][0] for v in data.get("via", []) if v in estate.graph]
+    return [
+        estate.node(e)["sources"][0] for e in data.get("via_endpoints", []) if e in estate.graph
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from flowscope.analyze.observe import via_evidence
 from flowscope.analyze.rule import Rule
 from flowscope.model import Estate, Finding, Hop, Severity
 from flowscope.model.categories import Sensitivity, highest_sensitivity
@@ -57,7 +58,7 @@ def check(estate: Estate) -> Iterator[Finding]:
             subjects=(source, target, key),
             categories=tuple(categories),
             locations=tuple(data["sources"]),
-            path=(Hop(source, target, "flow", tuple(data["sources"])),),
+            path=(Hop(source, target, "flow", (*data["sources"], *via_evidence(estate, data))),),
         )
 
 

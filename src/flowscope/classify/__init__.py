@@ -1,7 +1,8 @@
 """Field classification: which data categories a field holds, and why.
 
 Explicit tags always win (``x-data-categories`` in a spec); then the field's
-``format``; then its name, read in the context of its parents.
+``format``; then the media type of a whole body (``audio/*``); then its name,
+read in the context of its parents. ``by`` says which: tag, format, media or name.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _classify(
     for media in (media_type or "").split(","):
         category = MEDIA_TYPES.get(media.strip().split("/")[0])
         if category:
-            return Classification((category,), (f"media type {media.strip()!r}",), "format")
+            return Classification((category,), (f"media type {media.strip()!r}",), "media")
     leaf, parents = split_path(name)
     parent_words = [w for p in (*context, *parents) for w in tokens(p)]
     words = tokens(leaf)

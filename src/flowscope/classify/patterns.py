@@ -160,8 +160,8 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.unique_id", ("id",), context=("customer", "user", "member", "subscriber", "patient")),
     # voice and content
     P("user.biometric.voice", ("audio",)),
-    P("user.biometric.voice", ("recording",)),
-    P("user.biometric.voice", ("recordings",)),
+    P("user.biometric.voice", ("recording",), unless=("id", "ids", "url", "status", "count", "duration", "sid")),
+    P("user.biometric.voice", ("recordings",), unless=("id", "ids", "count", "url")),
     P("user.biometric.voice", ("voice",), unless=("id", "name", "model")),
     P("user.biometric.voice", ("voicemail",)),
     P("user.biometric.voice", ("file",), context=("audio", "transcriptions", "transcription", "recording", "recordings", "speech", "voice", "listen")),

@@ -156,7 +156,10 @@ def _load_operation(estate: Estate, system: str, operation: OperationRecord) -> 
         )  # fmt: skip
         estate.add_edge(endpoint, node, "contains", record.source)
         ids[record.direction].append(node)
-    estate.node(endpoint).update(request_fields=ids["request"], response_fields=ids["response"])
+    data = estate.node(endpoint)
+    for direction, found in ids.items():  # two specs may describe one endpoint
+        known = data.setdefault(f"{direction}_fields", [])
+        known += [f for f in found if f not in known]
     if operation.truncated:
         estate.warn(
             f"{operation.method} {operation.path}: more fields than can be read; the rest were cut",
@@ -171,7 +174,7 @@ def _outbound_flow(estate: Estate, system: str, endpoint: str, operation: Operat
     receiver = receivers_id(system)
     owner = estate.node(system)["name"]
     estate.add_node(
-        receiver, "system", operation.source, name=f"{owner} {operation.origin} receivers",
+        receiver, "system", operation.source, name=f"{owner} webhook and callback receivers",
         type="service", zone="public",
         description="Whoever subscribes to this API's webhooks or callbacks: outside the estate.",
     )  # fmt: skip

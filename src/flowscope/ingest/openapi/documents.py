@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,8 +184,11 @@ class DocumentStore:
             ) as response:
                 response.raise_for_status()
                 body = bytearray()
+                deadline = time.monotonic() + FETCH_TIMEOUT_SECONDS
                 for chunk in response.iter_content(64 * 1024):
                     body += chunk
+                    if time.monotonic() > deadline:  # the timeout above is per read
+                        raise requests.Timeout
                     if len(body) > MAX_SPEC_BYTES:
                         message = f"response larger than {MAX_SPEC_BYTES} bytes; not read"
                         raise InputError(_problem(Level.ERROR, url, 0, message))

@@ -131,11 +131,14 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def _worker(jobs: list[Job], root: str, allow_remote: bool, connection: Any) -> None:
-    signal.signal(signal.SIGALRM, _alarm)
+    timed = hasattr(signal, "SIGALRM")  # not on Windows: there specs are validated untimed
+    if timed:
+        signal.signal(signal.SIGALRM, _alarm)
     store = DocumentStore(Path(root), allow_remote_refs=allow_remote)
     results: dict[str, list[Problem]] = {}
     for job in jobs:
-        signal.alarm(SECONDS_PER_SPEC)
+        if timed:
+            signal.alarm(SECONDS_PER_SPEC)
         try:
             results[job.location] = validate_spec(job, store)
         except _Timeout:
@@ -143,7 +146,8 @@ def _worker(jobs: list[Job], root: str, allow_remote: bool, connection: Any) -> 
         except InputError as exc:
             results[job.location] = [("", exc.diagnostics[0].message)]
         finally:
-            signal.alarm(0)
+            if timed:
+                signal.alarm(0)
     connection.send(results)
     connection.close()
 
