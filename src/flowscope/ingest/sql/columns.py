@@ -55,7 +55,8 @@ def identifier(node: exp.Expr | None) -> str:
     if node is None:
         return ""
     if isinstance(node, exp.Identifier):
-        return str(node.this) if node.quoted else str(node.this).lower()
+        name = str(node.this) if node.quoted else str(node.this).lower()
+        return f"#{name}" if node.args.get("temporary") else name  # T-SQL's #temp tables
     return str(node.name).lower()
 
 

@@ -74,6 +74,7 @@ class Statement:
     sources: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
     columns: dict[str, Sources] = field(default_factory=dict)  # "table.column" -> sources
+    temporary: set[str] = field(default_factory=set)  # tables this statement creates as temporary
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +84,7 @@ class Statement:
             "sources": sorted(self.sources),
             "targets": sorted(self.targets),
             "columns": _edges(self.columns),
+            "temporary": sorted(self.temporary),
         }
 
 
@@ -114,7 +116,8 @@ class ScriptState:
         depth = max(t.count(".") + 1 for t in tables)
         nested: dict[str, Any] = {}
         for table, cols in tables.items():
-            parts = ["_"] * (depth - table.count(".") - 1) + table.split(".")
+            bare = table.lstrip("#")  # sqlglot names a T-SQL #temp table without its mark
+            parts = ["_"] * (depth - bare.count(".") - 1) + bare.split(".")
             level = nested
             for part in parts[:-1]:
                 level = level.setdefault(part, {})
@@ -262,6 +265,8 @@ def _create(expression: exp.Create, statement: Statement, state: ScriptState) ->
     if not isinstance(target_node, exp.Table):
         return None  # CREATE FUNCTION, INDEX, …: no data moves
     target = table_name(target_node)
+    if expression.find(exp.TemporaryProperty) or target.startswith("#"):
+        statement.temporary.add(target)
     query = expression.expression
     like = expression.find(exp.LikeProperty)
     if isinstance(query, exp.Query):
@@ -321,6 +326,8 @@ def _select_into(expression: exp.Select, statement: Statement, state: ScriptStat
     _write(statement, target, names, outputs)
     state.known_columns[target] = names if "*" not in names else []
     statement.kind = "select_into"
+    if target.startswith("#"):
+        statement.temporary.add(target)
     return statement
 
 
