@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flowscope import analyze, classify, config, export
 from flowscope.ingest import openapi, systems
+from flowscope.ingest import sql as sql_ingest
 from flowscope.ingest.openapi.documents import is_url
+from flowscope.ingest.sql import estate as sql_estate
 from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 
@@ -27,15 +30,23 @@ class _Reading:
     systems_files: list[Path] = field(default_factory=list)
     spec_files: list[Path] = field(default_factory=list)
     spec_urls: list[str] = field(default_factory=list)
+    sql_files: list[Path] = field(default_factory=list)
 
 
-def load(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = False) -> Estate:
+def load(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    allow_remote_refs: bool = False,
+    jobs: int | None = None,
+) -> Estate:
     """Read an estate (a folder, one systems file, one spec or a spec's URL) and analyze it.
 
     Problems in single files are collected in ``estate.diagnostics`` and the
     rest is still read; ``strict`` turns warnings into errors. Remote
-    ``$ref``s are followed only with ``allow_remote_refs``. Raises
-    ``InputError`` only when nothing can be read at all.
+    ``$ref``s are followed only with ``allow_remote_refs``. SQL files are read
+    by ``jobs`` processes (default: the estate's ``sql.jobs``, else one per
+    core). Raises ``InputError`` only when nothing can be read at all.
     """
     reading = _locate(str(path))
     cfg = config.load_config(reading.root)
@@ -45,10 +56,13 @@ def load(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = Fa
         estate.diagnostics.extend(problems)
         reading.spec_files, problems = config.expand_globs(reading.root, cfg.specs)
         estate.diagnostics.extend(problems)
+        reading.sql_files, problems = config.expand_globs(reading.root, cfg.sql_paths)
+        estate.diagnostics.extend(problems)
     _read_systems(estate, reading.systems_files)
     sources = openapi.SpecSources(reading.spec_files, _spec_links(estate), reading.spec_urls)
     remote = allow_remote_refs or cfg.allow_remote_refs
     openapi.read_specs(estate, sources, allow_remote_refs=remote)
+    _read_sql(estate, cfg, reading, jobs)
     classify.annotate(estate)
     estate.findings = analyze.analyze(estate)
     if strict:
@@ -56,9 +70,32 @@ def load(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = Fa
     return estate
 
 
-def scan(path: str | Path, *, strict: bool = False, allow_remote_refs: bool = False) -> Estate:
+def scan(
+    path: str | Path,
+    *,
+    strict: bool = False,
+    allow_remote_refs: bool = False,
+    jobs: int | None = None,
+) -> Estate:
     """Alias of :func:`load` that reads better in scripts: ``flowscope.scan(path).findings``."""
-    return load(path, strict=strict, allow_remote_refs=allow_remote_refs)
+    return load(path, strict=strict, allow_remote_refs=allow_remote_refs, jobs=jobs)
+
+
+def lineage(
+    sql_text: str,
+    dialect: str | None = None,
+    catalog: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Table and column lineage of a SQL script, per statement and end to end.
+
+    ``catalog`` maps a table name to its column names (it expands ``SELECT *``).
+    The result is ``{"statements": [...], "script": {...}, "errors": [...]}``.
+
+    >>> result = lineage("insert into marts.export select sha2(email) as email from stg.users")
+    >>> result["script"]["columns"]
+    [{'source': 'stg.users.email', 'target': 'marts.export.email', 'transform': 'masked'}]
+    """
+    return sql_ingest.lineage(sql_text, dialect, catalog)
 
 
 def export_estate(estate: Estate, fmt: str) -> str:
@@ -84,6 +121,8 @@ def _locate(text: str) -> _Reading:
         return _Reading(path, True)
     if path.is_file() and path.name == config.CONFIG_FILE:
         return _Reading(path.parent, True)
+    if path.is_file() and path.suffix.lower() == ".sql":
+        return _Reading(_lone_file_root(path), False, sql_files=[path])
     if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
         root = _lone_file_root(path)
         if _looks_like_spec(path):
@@ -132,6 +171,104 @@ def _read_systems(estate: Estate, files: list[Path]) -> None:
             continue
         parsed.append(systems.transform(doc))
     systems.load(estate, parsed)
+
+
+def _read_sql(
+    estate: Estate, cfg: config.EstateConfig, reading: _Reading, jobs: int | None
+) -> None:
+    settings = _sql_settings(estate, cfg)
+    if jobs is not None:
+        settings.jobs = jobs
+    projects = [] if not reading.whole_estate else _dbt_projects(estate, cfg)
+    if not (reading.sql_files or projects or settings.catalog):
+        return
+    _warehouse(estate, settings, cfg)
+    batch = [
+        sql_estate.SqlJob(
+            str(path),
+            _relative(estate.root, path),
+            settings.dialect_for(_relative(estate.root, path)),
+            settings.catalog,
+            settings.masking,
+            settings.statement_seconds,
+        )
+        for path in reading.sql_files
+    ]
+    for job, result in sql_estate.run_jobs(batch, settings.jobs):
+        if isinstance(result, str):
+            estate.error(result, Source(job.file))
+        else:
+            sql_estate.load_lineage(estate, settings, job.file, result)
+    for project in projects:
+        _read_dbt(estate, settings, project)
+    sql_estate.load_catalog(estate, settings)
+
+
+def _sql_settings(estate: Estate, cfg: config.EstateConfig) -> sql_estate.SqlSettings:
+    section = cfg.sql
+    settings = sql_estate.SqlSettings(
+        warehouse=section.get("warehouse", "warehouse"),
+        dialect=section.get("dialect"),
+        dialects=dict(section.get("dialects") or {}),
+        masking=sql_ingest.DEFAULT_MASKING
+        | {f.lower() for f in section.get("masking_functions", [])},
+        jobs=int(section.get("jobs", 0)),
+        statement_seconds=float(section.get("statement_seconds", sql_ingest.STATEMENT_SECONDS)),
+    )
+    catalog_file = section.get("catalog", config.DEFAULT_CATALOG)
+    catalog_path = estate.root / catalog_file
+    if ".." in Path(catalog_file).parts or Path(catalog_file).is_absolute():
+        estate.error(f"catalog {catalog_file!r} points outside the estate folder", cfg.sql_where)
+    elif catalog_path.is_file():
+        try:
+            catalog, sources, problems = sql_estate.read_catalog(catalog_path, catalog_file)
+        except InputError as exc:
+            estate.diagnostics.extend(exc.diagnostics)
+        else:
+            settings.catalog, settings.catalog_sources = catalog, sources
+            estate.diagnostics.extend(problems)
+    elif "catalog" in section:
+        estate.error(f"catalog {catalog_file!r} not found", cfg.sql_where)
+    return settings
+
+
+def _warehouse(estate: Estate, settings: sql_estate.SqlSettings, cfg: config.EstateConfig) -> None:
+    """The system that holds the tables: declared in systems.yaml, or made here."""
+    system = f"system:{settings.warehouse}"
+    if system not in estate.graph:
+        estate.add_node(
+            system,
+            "system",
+            cfg.sql_where,
+            name=settings.warehouse,
+            type="warehouse",
+            zone="internal",
+        )
+
+
+def _dbt_projects(estate: Estate, cfg: config.EstateConfig) -> list[Path]:
+    projects = []
+    for folder in cfg.sql.get("dbt", []):
+        path = (estate.root / folder).resolve()
+        if not path.is_relative_to(estate.root.resolve()):
+            estate.error(f"dbt project {folder!r} points outside the estate folder", cfg.sql_where)
+        elif not (path / "dbt_project.yml").is_file():
+            estate.error(f"dbt project {folder!r} has no dbt_project.yml", cfg.sql_where)
+        else:
+            projects.append(path)
+    return projects
+
+
+def _read_dbt(estate: Estate, settings: sql_estate.SqlSettings, project: Path) -> None:
+    prefix = _relative(estate.root, project).rstrip("/") + "/"
+    try:
+        relations, catalog = sql_estate.read_manifest(project, prefix)
+    except InputError as exc:
+        estate.diagnostics.extend(exc.diagnostics)
+        return
+    for relation in relations:
+        result = sql_estate.dbt_lineage(relation, settings, catalog)
+        sql_estate.load_lineage(estate, settings, relation.source.file, result)
 
 
 def _spec_links(estate: Estate) -> dict[str, tuple[str, Source]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flowscope.ingest.yamldoc import YamlDoc, load_yaml, validate
 from flowscope.model import Diagnostic, InputError, Level, Policy, Source
@@ -12,6 +13,8 @@ CONFIG_FILE = "flowscope.yaml"
 SCHEMA = "flowscope.schema.json"
 DEFAULT_SYSTEMS = ("systems.yaml",)
 DEFAULT_SPECS = ("specs/**/*.yaml", "specs/**/*.yml", "specs/**/*.json")
+DEFAULT_SQL = ("sql/**/*.sql",)
+DEFAULT_CATALOG = "catalog.csv"
 
 
 @dataclass
@@ -25,6 +28,9 @@ class EstateConfig:
     )
     specs: tuple[tuple[str, Source], ...] = tuple((p, Source(CONFIG_FILE)) for p in DEFAULT_SPECS)
     allow_remote_refs: bool = False
+    sql_paths: tuple[tuple[str, Source], ...] = tuple((p, Source(CONFIG_FILE)) for p in DEFAULT_SQL)
+    sql: dict[str, Any] = field(default_factory=dict)  # the rest of the ``sql:`` section
+    sql_where: Source = field(default_factory=lambda: Source(CONFIG_FILE))
     policy: Policy = field(default_factory=Policy)
 
 
@@ -45,6 +51,9 @@ def load_config(root: Path) -> EstateConfig:
         systems=_patterns(doc, "systems", DEFAULT_SYSTEMS),
         specs=_patterns(doc, "openapi", DEFAULT_SPECS),
         allow_remote_refs=bool(doc.data.get("allow_remote_refs", False)),
+        sql_paths=_patterns(doc, "sql/paths", DEFAULT_SQL),
+        sql=dict(doc.data.get("sql") or {}),
+        sql_where=doc.source("/sql"),
         policy=Policy(
             fail_on=policy.get("fail_on", "high"),
             review_max_age_days=policy.get("review_max_age_days", 365),
@@ -54,11 +63,13 @@ def load_config(root: Path) -> EstateConfig:
 
 
 def _patterns(doc: YamlDoc, key: str, default: tuple[str, ...]) -> tuple[tuple[str, Source], ...]:
-    if key not in doc.data:
+    """Glob patterns under ``key`` (a path such as ``sql/paths``), each with its line."""
+    value: Any = doc.data
+    for part in key.split("/"):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
         return tuple((pattern, Source(doc.file, 0)) for pattern in default)
-    return tuple(
-        (pattern, doc.source(f"/{key}/{index}")) for index, pattern in enumerate(doc.data[key])
-    )
+    return tuple((pattern, doc.source(f"/{key}/{index}")) for index, pattern in enumerate(value))
 
 
 def _not_a_mapping(doc: YamlDoc) -> Diagnostic:

@@ -127,9 +127,11 @@ def annotate(estate: Estate) -> None:
 def _context(estate: Estate, field_id: str) -> tuple[str, ...]:
     """What a field sits in: the static path segments of its endpoint, or its table."""
     for parent in estate.graph.predecessors(field_id):
-        path = estate.node(parent).get("path")
-        if isinstance(path, str):
-            return tuple(s for s in path.split("/") if s and not s.startswith("{"))
+        data = estate.node(parent)
+        if data["kind"] == "endpoint" and isinstance(data.get("path"), str):
+            return tuple(s for s in data["path"].split("/") if s and not s.startswith("{"))
+        if data["kind"] == "dataset":  # marts.customer_emails: its words say whose data it is
+            return tuple(str(data.get("name", "")).split("."))
     return ()
 
 

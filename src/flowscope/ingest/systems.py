@@ -17,8 +17,15 @@ SYSTEM_FACTS = (
     "type", "zone", "owner", "description", "monitored", "monitoring",
     "domains", "region", "dpa", "last_review", "tags", "openapi",
 )  # fmt: skip
-FLOW_FACTS = ("description", "protocol", "monitored", "encrypted", "authenticated", "masked", "via")
-ONE_OR_MANY = ("openapi", "via")  # a string or a list in the file, always a list in the graph
+FLOW_FACTS = (
+    "description", "protocol", "monitored", "encrypted", "authenticated", "masked",
+    "via", "dataset",
+)  # fmt: skip
+ONE_OR_MANY = (
+    "openapi",
+    "via",
+    "dataset",
+)  # a string or a list in the file, always a list in the graph
 
 
 @dataclass(frozen=True)
