@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -12,11 +13,18 @@ from pathlib import Path
 
 from flowscope import api
 from flowscope.export import EXPORTERS
-from flowscope.model import Estate, InputError, Severity
-from flowscope.render.report import FORMATS, SEVERITY_CHOICES
+from flowscope.ingest.sql.estate import read_catalog
+from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
+from flowscope.render.report import FORMATS, SEVERITY_CHOICES, lineage_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
+JOBS_HELP = "processes reading SQL files (default: the estate's sql.jobs, else one per core)"
+LINEAGE_EXAMPLES = """\
+examples:
+  flowscope lineage inventories/acme/sql/marts/marketing.sql --dialect snowflake
+  flowscope lineage etl.sql --dialect spark --format json -o lineage.json
+"""
 PATH_HELP = "estate folder, a systems file, an OpenAPI spec, or a spec's http(s) URL"
 
 EXAMPLES = """\
@@ -78,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--strict", action="store_true", help="treat warnings as errors")
     scan.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
+    scan.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
     scan.set_defaults(run=_scan)
 
     exp = commands.add_parser("export", help="write the estate graph in another tool's format")
@@ -86,12 +95,30 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     exp.add_argument("--strict", action="store_true", help="treat warnings as errors")
     exp.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
+    exp.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
     exp.set_defaults(run=_export)
+
+    lin = commands.add_parser(
+        "lineage",
+        help="table and column lineage of a SQL file",
+        epilog=LINEAGE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    lin.add_argument("file", help="a .sql file, or - for standard input")
+    lin.add_argument(
+        "--dialect", default=None, help="sqlglot dialect (snowflake, bigquery, spark …)"
+    )
+    lin.add_argument("--format", choices=("table", "json"), default="table")
+    lin.add_argument("--catalog", default=None, help="column catalog CSV (table, column[, type])")
+    lin.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    lin.set_defaults(run=_lineage)
     return parser
 
 
 def _scan(args: argparse.Namespace) -> int:
-    estate = api.load(args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs)
+    estate = api.load(
+        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
+    )
     _report_diagnostics(estate)
     _write(FORMATS[args.format](estate), args.output)
     if estate.errors:
@@ -104,10 +131,44 @@ def _scan(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    estate = api.load(args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs)
+    estate = api.load(
+        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
+    )
     _report_diagnostics(estate)
     _write(api.export_estate(estate, args.format), args.output)
     return EXIT_BAD_INPUT if estate.errors else EXIT_OK
+
+
+def _lineage(args: argparse.Namespace) -> int:
+    text, label = _read_sql_input(args.file)
+    catalog = _catalog(args.catalog) if args.catalog else None
+    result = api.lineage(text, args.dialect, catalog)
+    for error in result["errors"]:
+        _say(f"{label}:{error['line']}: warning: {error['message']}")
+    rendered = (
+        json.dumps(result, indent=2) + "\n" if args.format == "json" else lineage_table(result)
+    )
+    _write(rendered, args.output)
+    return EXIT_OK
+
+
+def _read_sql_input(name: str) -> tuple[str, str]:
+    if name == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(name)
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace"), name
+    except OSError as exc:
+        raise InputError(
+            Diagnostic(Level.ERROR, f"cannot read: {exc.strerror or exc}", Source(name))
+        ) from None
+
+
+def _catalog(name: str) -> dict[str, list[str]]:
+    catalog, _, problems = read_catalog(Path(name), name)
+    for problem in problems:
+        _say(str(problem))
+    return catalog
 
 
 def _report_diagnostics(estate: Estate) -> None:

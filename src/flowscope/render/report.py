@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import version
+from typing import Any
 
 from flowscope.model import Estate, Severity
 
@@ -79,6 +80,32 @@ def to_json(estate: Estate) -> str:
         "diagnostics": [d.to_dict() for d in estate.diagnostics],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def lineage_table(result: dict[str, Any]) -> str:
+    """Lineage for people: each statement, then the script end to end."""
+    lines: list[str] = []
+    for statement in result["statements"]:
+        flow = (
+            f"{', '.join(statement['sources']) or '-'} -> {', '.join(statement['targets']) or '-'}"
+        )
+        where = f"line {statement['line']}, {statement['kind']}"
+        lines.append(f"statement {statement['index'] + 1} ({where}): {flow}")
+        lines += _column_lines(statement["columns"])
+    script = result["script"]
+    lines.append("")
+    lines.append(
+        f"script: {', '.join(script['sources']) or '-'} -> {', '.join(script['targets']) or '-'}"
+    )
+    if script["intermediate"]:
+        lines.append(f"  through {', '.join(script['intermediate'])}")
+    lines += _column_lines(script["columns"])
+    return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def _column_lines(columns: list[dict[str, str]]) -> list[str]:
+    width = max((len(c["source"]) for c in columns), default=0)
+    return [f"  {c['source'].ljust(width)}  ->  {c['target']}  ({c['transform']})" for c in columns]
 
 
 FORMATS: dict[str, Callable[[Estate], str]] = {"table": to_table, "json": to_json}

@@ -242,7 +242,9 @@ def read_statement(
         return None
     if isinstance(expression, exp.Command):
         return _command(expression, Statement(index, line, "command"), state)
-    return Problem(line, f"{type(expression).__name__} statement not understood; skipped")
+    text = " ".join(expression.sql(dialect=state.dialect).split())
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return Problem(line, f"statement not understood ({text!r}); skipped")
 
 
 def _kind(expression: exp.Expr) -> str:
