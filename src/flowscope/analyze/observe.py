@@ -26,9 +26,21 @@ def normal_path(path: str) -> str:
 
 
 def observe_via(estate: Estate) -> None:
-    """Set ``observed_categories`` on every flow that names the operations it calls."""
+    """Set ``observed_categories`` on every flow that names the operations it calls
+    or the warehouse tables it ships."""
+    tables = _datasets_by_name(estate)
     for source, target, key, data in list(estate.flows()):
         observed: list[str] = []
+        for name in data.get("dataset", []):
+            dataset = tables.get(name.lower())
+            where = estate.origin((source, target, key), "dataset") or data["sources"][0]
+            if dataset is None:
+                estate.error(
+                    f"dataset {name!r} is not a table the estate's SQL or catalog knows", where
+                )
+                continue
+            data.setdefault("via_datasets", []).append(dataset)
+            observed += [c for c in dataset_categories(estate, dataset) if c not in observed]
         for via in data.get("via", []):
             endpoint, direction = _endpoint(estate, source, target, via)
             if endpoint is None:
@@ -69,6 +81,34 @@ def _find(estate: Estate, system: str, method: str, path: str) -> str | None:
     return None
 
 
+def _datasets_by_name(estate: Estate) -> dict[str, str]:
+    return {
+        str(data.get("name", "")).lower(): node
+        for node, data in estate.nodes("dataset")
+        if not data.get("temporary")
+    }
+
+
+def dataset_categories(estate: Estate, dataset: str) -> list[str]:
+    """What a table's columns hold, except columns that reach it only masked."""
+    found: list[str] = []
+    for _, field_id in estate.graph.out_edges(dataset):
+        data = estate.node(field_id)
+        if data["kind"] != "field" or _only_masked(estate, field_id):
+            continue
+        found += [c for c in data.get("categories", []) if c not in found]
+    return found
+
+
+def _only_masked(estate: Estate, field_id: str) -> bool:
+    transforms = [
+        d.get("transform")
+        for _, _, d in estate.graph.in_edges(field_id, data=True)
+        if d["kind"] == "lineage"
+    ]
+    return bool(transforms) and all(t == "masked" for t in transforms)
+
+
 def _categories(estate: Estate, endpoint: str, direction: str) -> list[str]:
     found: list[str] = []
     for field_id in estate.node(endpoint).get(f"{direction}_fields", []):
@@ -88,7 +128,6 @@ def _unknown_via(estate: Estate, target: str, via: str, where: Source) -> None:
 
 
 def via_evidence(estate: Estate, data: dict[str, Any]) -> list[Source]:
-    """Where the operations a flow calls are defined, for witness paths."""
-    return [
-        estate.node(e)["sources"][0] for e in data.get("via_endpoints", []) if e in estate.graph
-    ]
+    """Where the operations a flow calls, and the tables it ships, are defined."""
+    shipped = [*data.get("via_endpoints", []), *data.get("via_datasets", [])]
+    return [estate.node(n)["sources"][0] for n in shipped if n in estate.graph]
