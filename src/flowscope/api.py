@@ -180,7 +180,8 @@ def _read_sql(
     if jobs is not None:
         settings.jobs = jobs
     projects = [] if not reading.whole_estate else _dbt_projects(estate, cfg)
-    if not (reading.sql_files or projects or settings.catalog):
+    catalog_tables = reading.whole_estate and bool(settings.catalog)
+    if not (reading.sql_files or projects or catalog_tables):
         return
     _warehouse(estate, settings, cfg)
     batch = [
@@ -201,7 +202,8 @@ def _read_sql(
             sql_estate.load_lineage(estate, settings, job.file, result)
     for project in projects:
         _read_dbt(estate, settings, project)
-    sql_estate.load_catalog(estate, settings)
+    if catalog_tables:  # a lone file uses the catalog to expand SELECT *, nothing more
+        sql_estate.load_catalog(estate, settings)
 
 
 def _sql_settings(estate: Estate, cfg: config.EstateConfig) -> sql_estate.SqlSettings:
