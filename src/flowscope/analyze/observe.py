@@ -34,10 +34,12 @@ def observe_via(estate: Estate) -> None:
         for name in data.get("dataset", []):
             dataset = tables.get(name.lower())
             where = estate.origin((source, target, key), "dataset") or data["sources"][0]
-            if dataset is None:
-                estate.error(
-                    f"dataset {name!r} is not a table the estate's SQL or catalog knows", where
-                )
+            if dataset is None and tables:
+                known = "is not a table the estate's SQL or catalog knows"
+                estate.error(f"dataset {name!r} {known}", where)
+                continue
+            if dataset is None:  # no SQL was read at all: nothing to check against
+                estate.warn(f"dataset {name!r}: no SQL was read, so it cannot be checked", where)
                 continue
             data.setdefault("via_datasets", []).append(dataset)
             observed += [c for c in dataset_categories(estate, dataset) if c not in observed]
