@@ -8,6 +8,7 @@ used by ten columns is traced once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -80,11 +81,18 @@ class QueryTracer:
         self._memo: dict[int, list[Output]] = {}
         self._scopes: dict[int, Scope] = {}
         self._active: set[int] = set()  # expressions being traced: a recursive CTE's own name
+        self._cte_names: set[str] = set()
 
     def outputs(
         self, query: exp.Expr, dialect: str | None, schema: MappingSchema | None
     ) -> list[Output]:
-        root = build_scope(_qualified(query, dialect, schema))
+        qualified = _qualified(query, dialect, schema)
+        self._cte_names = {
+            identifier(cte.args["alias"].this)
+            for cte in qualified.find_all(exp.CTE)
+            if cte.args.get("alias")
+        }
+        root = build_scope(qualified)
         if root is None:
             return []
         for scope in root.traverse():
@@ -98,7 +106,7 @@ class QueryTracer:
         if key not in self._memo:
             self._memo[key] = []  # a recursive CTE reaching itself sees nothing more
             self._active.add(id(scope.expression))
-            self._memo[key] = self._compute(scope)
+            self._memo[key] = _renamed(scope, self._compute(scope))
             self._active.discard(id(scope.expression))
         return self._memo[key]
 
@@ -185,7 +193,7 @@ class QueryTracer:
             node is root and isinstance(node, exp.Alias)
         ):
             return "direct"
-        if isinstance(node, exp.Func) and _function_name(node) in self.masking:
+        if isinstance(node, exp.Func) and _function_names(node) & self.masking:
             return "masked"
         if isinstance(node, exp.AggFunc):
             return "aggregated"
@@ -195,6 +203,9 @@ class QueryTracer:
         name = identifier(column.this) if not isinstance(column.this, exp.Star) else "*"
         source = self._source_of(scope, column)
         if source is None:
+            return {}
+        recursive = isinstance(source, exp.Table) and not source.args.get("db")
+        if recursive and identifier(source.this) in self._cte_names:  # a CTE reading itself
             return {}
         if isinstance(source, exp.Table):
             return {f"{table_name(source)}.{name}": "direct"}
@@ -211,9 +222,16 @@ class QueryTracer:
             if found is None and scope.parent is not None:  # a correlated reference
                 return self._source_of(scope.parent, column)
             return found if isinstance(found, (exp.Table, Scope)) else None
+        # only what FROM, JOIN and lateral views select from: other CTEs in view are not
+        selected = [source for _, source in scope.selected_sources.values()]
+        selected += [
+            s for s in scope.sources.values()
+            if isinstance(s, Scope) and (s.is_udtf or s in scope.lateral_sources.values())
+            and s not in selected
+        ]  # fmt: skip
         candidates = [
             s
-            for s in scope.sources.values()
+            for s in selected
             if isinstance(s, exp.Table)
             or (isinstance(s, Scope) and id(s.expression) not in self._active)
         ]
@@ -231,6 +249,18 @@ class QueryTracer:
         if len(candidates) == 1:
             return candidates[0]
         return None
+
+
+def _renamed(scope: Scope, outputs: list[Output]) -> list[Output]:
+    """``(SELECT …) AS t (a, b)`` and ``WITH t (a, b) AS …`` rename columns by position."""
+    parent = scope.expression.parent
+    alias = parent.args.get("alias") if isinstance(parent, (exp.Subquery, exp.CTE)) else None
+    names = [identifier(c) for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    if not names:
+        return outputs
+    return [
+        Output(names[i] if i < len(names) else o.name, o.sources) for i, o in enumerate(outputs)
+    ]
 
 
 def output_name(projection: exp.Expr) -> str:
@@ -260,10 +290,30 @@ def _qualified(query: exp.Expr, dialect: str | None, schema: MappingSchema | Non
     return query.copy()
 
 
-def _function_name(node: exp.Func) -> str:
+# sqlglot's class for a function, by the name people write (and list in masking_functions).
+_FUNCTION_NAMES = {
+    "md5digest": "md5",
+    "sha1digest": "sha1",
+    "sha2digest": "sha2",
+    "standardhash": "hash",
+    "regexpreplace": "regexp_replace",
+    "substringindex": "substring_index",
+}
+
+
+def _function_names(node: exp.Func) -> set[str]:
+    """The names a function goes by: as written, and as sqlglot's class says.
+
+    >>> sorted(_function_names(exp.SHA2Digest(this=exp.column("x"))))
+    ['sha2', 'sha2digest']
+    >>> sorted(_function_names(exp.Anonymous(this="FARM_FINGERPRINT")))
+    ['farm_fingerprint']
+    """
     if isinstance(node, exp.Anonymous):
-        return str(node.name).lower()
-    return node.sql_name().lower()
+        return {str(node.name).lower()}
+    name = type(node).__name__
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return {name.lower(), snake, _FUNCTION_NAMES.get(name.lower(), snake)}
 
 
 def _yielded_names(expression: exp.Expr) -> list[str]:

@@ -123,7 +123,7 @@ class ScriptState:
                 level = level.setdefault(part, {})
             level[parts[-1]] = {c: "text" for c in cols}
         try:
-            return MappingSchema(nested, dialect=self.dialect, normalize=False)
+            return MappingSchema(nested, dialect=self.dialect, normalize=True)
         except (SqlglotError, ValueError):
             return None
 
@@ -157,6 +157,13 @@ def script_lineage(
             continue
         except RecursionError:
             problems.append(Problem(line, "statement skipped: nested too deeply"))
+            continue
+        except (
+            Exception
+        ) as exc:  # one statement sqlglot (or flowscope) trips on must not end the file
+            problems.append(
+                Problem(line, f"statement skipped: {type(exc).__name__}: {_short(exc)}")
+            )
             continue
         if isinstance(statement, Problem):
             problems.append(statement)
@@ -259,9 +266,11 @@ def _kind(expression: exp.Expr) -> str:
 def _create(expression: exp.Create, statement: Statement, state: ScriptState) -> Statement | None:
     target_node = expression.this
     declared = []
-    if isinstance(target_node, exp.Schema):
+    if isinstance(target_node, exp.Schema):  # column definitions, or a view's column names
         declared = [
-            identifier(c.this) for c in target_node.expressions if isinstance(c, exp.ColumnDef)
+            identifier(c.this if isinstance(c, exp.ColumnDef) else c)
+            for c in target_node.expressions
+            if isinstance(c, (exp.ColumnDef, exp.Identifier, exp.Column))
         ]
         target_node = target_node.this
     if not isinstance(target_node, exp.Table):
@@ -336,11 +345,24 @@ def _select_into(expression: exp.Select, statement: Statement, state: ScriptStat
 def _query_statement(expression: exp.Query, statement: Statement, state: ScriptState) -> Statement:
     if isinstance(expression, exp.Select) and expression.args.get("into"):
         return _select_into(expression, statement, state)
+    if _leftmost(expression).args.get("into"):  # SELECT … INTO t FROM … UNION SELECT …
+        whole = expression.copy()
+        into = _leftmost(whole).args["into"]
+        _leftmost(whole).set("into", None)
+        query = exp.select("*").from_(whole.subquery("_u"))
+        query.set("into", into)
+        return _select_into(query, statement, state)
     outputs = _trace(expression, state, statement)
     for output in outputs:
         statement.columns.setdefault(output.name, {})
         merge(statement.columns[output.name], output.sources)
     return statement
+
+
+def _leftmost(query: exp.Expr) -> exp.Expr:
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    return query
 
 
 def _assignments_statement(
@@ -406,7 +428,9 @@ def _merge(expression: exp.Merge, statement: Statement, state: ScriptState) -> S
         else expression.args.get("expressions") or []
     ):
         then = when.args.get("then")
-        if isinstance(then, exp.Update):
+        if _is_star(then):  # UPDATE SET * / INSERT *: every column, by name
+            assignments += _by_name(state, target_node, using)
+        elif isinstance(then, exp.Update):
             for eq in then.expressions:
                 if isinstance(eq, exp.EQ):
                     column = eq.this.this if isinstance(eq.this, exp.Column) else eq.this
@@ -414,6 +438,9 @@ def _merge(expression: exp.Merge, statement: Statement, state: ScriptState) -> S
         elif isinstance(then, exp.Insert):
             columns = then.this.expressions if isinstance(then.this, exp.Tuple) else []
             values = then.expression.expressions if isinstance(then.expression, exp.Tuple) else []
+            if not columns and values:  # INSERT VALUES (…): the target's columns in order
+                known = state.columns_of(table_name(target_node)) or []
+                columns = [exp.to_identifier(c) for c in known]
             assignments += [
                 (identifier(c.this if isinstance(c, exp.Column) else c), v)
                 for c, v in zip(columns, values, strict=False)
@@ -428,21 +455,42 @@ def _merge(expression: exp.Merge, statement: Statement, state: ScriptState) -> S
     )
 
 
+def _is_star(then: exp.Expr | None) -> bool:
+    if isinstance(then, exp.Update):
+        return any(isinstance(e, exp.Star) for e in then.expressions)
+    return isinstance(then, exp.Insert) and isinstance(then.this, exp.Star)
+
+
+def _by_name(
+    state: ScriptState, target: exp.Table, using: exp.Expr | None
+) -> list[tuple[str, exp.Expr]]:
+    """Assignments of ``UPDATE SET *``: each target column from the source column of its name."""
+    columns = state.columns_of(table_name(target)) or []
+    alias = using.alias_or_name if isinstance(using, (exp.Table, exp.Subquery)) else ""
+    return [(c, exp.column(c, table=alias or None)) for c in columns]
+
+
 def _delete(expression: exp.Delete, statement: Statement, state: ScriptState) -> Statement:
     target_node = expression.this
-    if isinstance(target_node, exp.Table):
-        statement.targets.add(table_name(target_node))
-    for node in (expression.args.get("using") or []) + [expression.args.get("where")]:
+    if not isinstance(target_node, exp.Table):
+        return statement
+    target = table_name(target_node)
+    statement.targets.add(target)
+    joined = [j.this for j in target_node.args.get("joins") or []]
+    for node in [*(expression.args.get("using") or []), *joined, expression.args.get("where")]:
         _note_reads(node, statement, state)
-    statement.sources -= statement.targets
+    aliases = {table_name(t) for t in expression.args.get("tables") or []}
+    statement.sources -= statement.targets | aliases  # DELETE o FROM orders o: o is the target
     return statement
 
 
 def _drop(expression: exp.Drop, statement: Statement, state: ScriptState) -> None:
-    if isinstance(expression.this, exp.Table):
-        name = table_name(expression.this)
-        state.written.pop(name, None)
-        state.known_columns.pop(name, None)
+    tables = expression.args.get("tables") or [expression.this]
+    for table in tables:
+        if isinstance(table, exp.Table):
+            name = table_name(table)
+            state.written.pop(name, None)  # a table made again later starts afresh
+            state.known_columns.pop(name, None)
     return None
 
 
@@ -462,6 +510,10 @@ def _alter(expression: exp.Alter, statement: Statement, state: ScriptState) -> N
 
 
 def _copy(expression: exp.Copy, statement: Statement, state: ScriptState) -> Statement:
+    if expression.args.get("kind") is False:  # COPY (query or table) TO 'location'
+        files = expression.args.get("files") or []
+        copied = exp.Copy(this=files[0] if files else None, files=[expression.this], kind=True)
+        return _copy(copied, statement, state)
     target = _location_or_table(expression.this)
     for source in expression.args.get("files") or []:
         if isinstance(source, (exp.Subquery, exp.Query)):
