@@ -49,7 +49,9 @@ if __name__ == "__main__":
     results = [(case, compare(case)) for case in cases]
     tables = sum(r["tables_ok"] for _, r in results)
     columns = sum(r["columns_ok"] for _, r in results)
-    print(f"{len(cases)} cases: tables exact {tables} ({tables / len(cases):.1%}), columns exact {columns} ({columns / len(cases):.1%})")
+    print(
+        f"{len(cases)} cases: tables exact {tables} ({tables / len(cases):.1%}), columns exact {columns} ({columns / len(cases):.1%})"
+    )
     if "-v" in sys.argv:
         for case, r in results:
             if r["tables_ok"] and r["columns_ok"] and not r["errors"]:

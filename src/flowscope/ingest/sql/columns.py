@@ -204,9 +204,12 @@ class QueryTracer:
         source = self._source_of(scope, column)
         if source is None:
             return {}
-        recursive = isinstance(source, exp.Table) and not source.args.get("db")
-        if recursive and identifier(source.this) in self._cte_names:  # a CTE reading itself
-            return {}
+        if (
+            isinstance(source, exp.Table)
+            and not source.args.get("db")
+            and identifier(source.this) in self._cte_names
+        ):
+            return {}  # a recursive CTE reading itself adds nothing to its base case
         if isinstance(source, exp.Table):
             return {f"{table_name(source)}.{name}": "direct"}
         outputs = self._scope_outputs(source)
@@ -224,6 +227,8 @@ class QueryTracer:
             return found if isinstance(found, (exp.Table, Scope)) else None
         # only what FROM, JOIN and lateral views select from: other CTEs in view are not
         selected = [source for _, source in scope.selected_sources.values()]
+        if not selected:  # a table function's scope reads from its enclosing FROM
+            selected = list(scope.sources.values())
         selected += [
             s for s in scope.sources.values()
             if isinstance(s, Scope) and (s.is_udtf or s in scope.lateral_sources.values())

@@ -310,6 +310,8 @@ def _insert(expression: exp.Insert, statement: Statement, state: ScriptState) ->
     else:
         target = target_node.sql() if target_node is not None else "?"
     query = _with_statement_ctes(expression, expression.expression)
+    while isinstance(query, exp.Subquery):  # INSERT INTO t (SELECT …)
+        query = query.this
     outputs = _trace(query, state, statement) if isinstance(query, exp.Query) else []
     if isinstance(query, exp.Values) or query is None:
         statement.targets.add(target)
@@ -400,19 +402,61 @@ def _update(expression: exp.Update, statement: Statement, state: ScriptState) ->
     target_node = expression.this
     if not isinstance(target_node, exp.Table):
         return statement
-    assignments = [
-        (identifier(eq.this.this if isinstance(eq.this, exp.Column) else eq.this), eq.expression)
-        for eq in expression.expressions
-        if isinstance(eq, exp.EQ)
-    ]
     joined = []
     from_ = expression.args.get("from_") or expression.args.get("from")
     if isinstance(from_, exp.From):
         joined.append(from_.this)
     joined += [j.this for j in expression.args.get("joins") or []]
+    joined += [j.this for j in target_node.args.get("joins") or []]
+    aliased = [t for t in joined if isinstance(t, exp.Table) and t.alias == target_node.name]
+    if aliased and not target_node.args.get("db"):  # T-SQL: UPDATE c … FROM crm.customers c
+        target_node = aliased[0]
+        joined = [t for t in joined if t is not target_node]
+    assignments = []
+    for eq in expression.expressions:
+        if isinstance(eq, exp.EQ):
+            assignments += _assigned(eq)
+    assignments = [(c, _own_columns(v, target_node, joined, state)) for c, v in assignments]
     return _assignments_statement(
         statement, state, target_node, assignments, joined, [expression.args.get("where")]
     )
+
+
+def _assigned(eq: exp.EQ) -> list[tuple[str, exp.Expr]]:
+    """``SET a = x`` and ``SET (a, b) = (x, y)``; DEFAULT reads nothing."""
+    left, right = eq.this, eq.expression
+    pairs = (
+        list(zip(left.expressions, right.expressions, strict=False))
+        if isinstance(left, exp.Tuple) and isinstance(right, exp.Tuple)
+        else [(left, right)]
+    )
+    out = []
+    for column, value in pairs:
+        name = identifier(column.this if isinstance(column, exp.Column) else column)
+        if isinstance(value, exp.Column) and not value.table and value.name.lower() == "default":
+            value = exp.Null()
+        out.append((name, value))
+    return out
+
+
+def _own_columns(
+    value: exp.Expr, target: exp.Table, joined: list[exp.Expr], state: ScriptState
+) -> exp.Expr:
+    """Unqualified names in a SET value read the target's own row, unless the
+    catalog says only a joined table has them (SQL would reject the ambiguity)."""
+    if not joined:
+        return value
+    value = value.copy()
+    own = set(state.columns_of(table_name(target)) or [])
+    others = {
+        c for t in joined if isinstance(t, exp.Table) for c in state.columns_of(table_name(t)) or []
+    }
+    for column in list(value.find_all(exp.Column)):
+        name = identifier(column.this)
+        if column.table or (name in others and name not in own):
+            continue
+        column.set("table", exp.to_identifier(target.alias_or_name))
+    return value
 
 
 def _merge(expression: exp.Merge, statement: Statement, state: ScriptState) -> Statement:
