@@ -310,7 +310,7 @@ def _function_names(node: exp.Func) -> set[str]:
     """The names a function goes by: as written, and as sqlglot's class says.
 
     >>> sorted(_function_names(exp.SHA2Digest(this=exp.column("x"))))
-    ['sha2', 'sha2digest']
+    ['sha2', 'sha2_digest', 'sha2digest']
     >>> sorted(_function_names(exp.Anonymous(this="FARM_FINGERPRINT")))
     ['farm_fingerprint']
     """
