@@ -86,6 +86,7 @@ def read_catalog(
                     continue
                 catalog.setdefault(table, []).append(column.strip().lower())
                 sources.setdefault(table, Source(file, number))
+                sources[f"{table}.{column.strip().lower()}"] = Source(file, number)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(
             Diagnostic(Level.ERROR, f"cannot read the catalog: {exc}", Source(file))
@@ -203,7 +204,8 @@ def load_catalog(estate: Estate, settings: SqlSettings) -> None:
         where = settings.catalog_sources.get(table, Source("catalog.csv"))
         node = _dataset(estate, system, table, where.file, set(), where)
         for column in columns:
-            _field(estate, {table: node}, f"{table}.{column}", where)
+            row = settings.catalog_sources.get(f"{table}.{column}", where)
+            _field(estate, {table: node}, f"{table}.{column}", row)
 
 
 # -- dbt --------------------------------------------------------------------
