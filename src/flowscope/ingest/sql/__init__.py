@@ -26,8 +26,11 @@ def lineage(
     catalog: dict[str, list[str]] | None = None,
     masking_functions: frozenset[str] | None = None,
     statement_seconds: float | None = STATEMENT_SECONDS,
+    columns: bool = True,
 ) -> dict[str, Any]:
     """Table and column lineage of a SQL script, per statement and end to end.
+
+    ``columns=False`` gives table lineage only, several times faster.
 
     >>> result = lineage("create table marts.c as select id, md5(email) as email from raw.c")
     >>> result["script"]["sources"], result["script"]["targets"]
@@ -36,7 +39,8 @@ def lineage(
     [('raw.c.email', 'marts.c.email', 'masked'), ('raw.c.id', 'marts.c.id', 'direct')]
     """
     guard = (lambda: time_limit(statement_seconds)) if statement_seconds else None
-    return script_lineage(sql, dialect, catalog, masking_functions or DEFAULT_MASKING, guard)
+    masking = masking_functions or DEFAULT_MASKING
+    return script_lineage(sql, dialect, catalog, masking, guard, columns)
 
 
 @contextmanager

@@ -111,7 +111,7 @@ def run_jobs(jobs: list[SqlJob], workers: int) -> list[tuple[SqlJob, dict[str, A
     if workers <= 1 or len(jobs) < PARALLEL_FROM_FILES:
         return [(job, _one(job)) for job in jobs]
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        return list(zip(jobs, pool.map(_one, jobs, chunksize=4), strict=True))
+        return list(zip(jobs, pool.map(_one, jobs, chunksize=1), strict=True))
 
 
 def _one(job: SqlJob) -> dict[str, Any] | str:

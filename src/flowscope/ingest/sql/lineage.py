@@ -95,6 +95,7 @@ class ScriptState:
     dialect: str | None
     catalog: dict[str, list[str]]
     masking: frozenset[str]
+    columns: bool = True  # False: table lineage only, without tracing columns
     written: dict[str, dict[str, Sources]] = field(
         default_factory=dict
     )  # table -> column -> inputs
@@ -140,9 +141,11 @@ def script_lineage(
     catalog: dict[str, list[str]] | None = None,
     masking: frozenset[str] = DEFAULT_MASKING,
     guard: Callable[[], Any] | None = None,
+    columns: bool = True,
 ) -> dict[str, Any]:
     """The lineage JSON of a SQL script (see ``flowscope.lineage``)."""
-    state = ScriptState(dialect, {k.lower(): list(v) for k, v in (catalog or {}).items()}, masking)
+    catalog = {k.lower(): list(v) for k, v in (catalog or {}).items()}
+    state = ScriptState(dialect, catalog, masking, columns)
     statements: list[Statement] = []
     problems: list[Problem] = []
     for index, (line, chunk, parse_problem) in enumerate(split_statements(sql, dialect)):
@@ -623,6 +626,8 @@ def _trace(
     query: exp.Expr, state: ScriptState, statement: Statement, ignore_reads: bool = False
 ) -> list[Output]:
     _note_reads(query, statement, state)
+    if not state.columns:
+        return []
     outputs = QueryTracer(state.masking).outputs(query, state.dialect, state.schema())
     if state.renamed:
         for output in outputs:
