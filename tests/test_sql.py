@@ -339,3 +339,25 @@ def test_a_dbt_project_that_was_never_compiled(tmp_path: Path) -> None:
         "shop/dbt_project.yml: error: dbt project has no compiled manifest: run `dbt compile` (or `dbt build`) first"
     ]
     assert [d.level for d in estate.diagnostics] == [Level.ERROR]
+
+
+def test_an_external_tables_storage_is_a_dataset_of_its_own(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "sql/ext.sql": """\
+                create external table exports.partner_feed (id int, email string)
+                stored as parquet location 's3://partner-bucket/feed/';
+                insert overwrite table exports.partner_feed select id, email from crm.contacts;
+                """,
+            "flowscope.yaml": "sql:\n  dialect: hive\n",
+        },
+    )
+    estate = flowscope.load(root)
+    assert estate.diagnostics == []
+    feed = "dataset:warehouse/exports.partner_feed"
+    stored = "dataset:warehouse/path:s3://partner-bucket/feed/"
+    assert estate.node(feed)["location"] == "s3://partner-bucket/feed/"
+    assert estate.node(stored)["type"] == "file"
+    assert estate.graph.has_edge(feed, stored)
+    assert nx.has_path(estate.graph, "field:warehouse/crm.contacts.email", stored)

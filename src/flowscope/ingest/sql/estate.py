@@ -156,6 +156,13 @@ def load_lineage(
                         key="lineage",
                         statement=statement["index"],
                     )
+        for table, location in statement.get("locations", {}).items():
+            stored = _dataset(estate, system, location, file, temporary, where)
+            table_node = _dataset(estate, system, table, file, temporary, where)
+            estate.add_node(table_node, "dataset", where, location=location.removeprefix("path:"))
+            estate.add_edge(
+                table_node, stored, "lineage", where, key="lineage", statement=statement["index"]
+            )
         for edge in statement["columns"]:
             source_field = _field(estate, ids, edge["source"], where)
             target_field = _field(estate, ids, edge["target"], where)

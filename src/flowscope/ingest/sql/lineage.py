@@ -75,6 +75,7 @@ class Statement:
     targets: set[str] = field(default_factory=set)
     columns: dict[str, Sources] = field(default_factory=dict)  # "table.column" -> sources
     temporary: set[str] = field(default_factory=set)  # tables this statement creates as temporary
+    locations: dict[str, str] = field(default_factory=dict)  # table -> "path:<uri>" it is stored at
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +86,7 @@ class Statement:
             "targets": sorted(self.targets),
             "columns": _edges(self.columns),
             "temporary": sorted(self.temporary),
+            "locations": dict(sorted(self.locations.items())),
         }
 
 
@@ -281,6 +283,9 @@ def _create(expression: exp.Create, statement: Statement, state: ScriptState) ->
     target = table_name(target_node)
     if expression.find(exp.TemporaryProperty) or target.startswith("#"):
         statement.temporary.add(target)
+    location = expression.find(exp.LocationProperty)
+    if location is not None and location.this is not None:  # an external table's files
+        statement.locations[target] = f"path:{location.this.name}"
     query = expression.expression
     like = expression.find(exp.LikeProperty)
     if isinstance(query, exp.Query):
@@ -296,7 +301,7 @@ def _create(expression: exp.Create, statement: Statement, state: ScriptState) ->
     else:  # a table declared with its columns: nothing moves yet, but SELECT * can expand
         state.known_columns[target] = declared
         state.written.pop(target, None)
-        return None
+        return statement if statement.locations else None
     return statement
 
 
