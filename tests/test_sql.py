@@ -360,4 +360,4 @@ def test_an_external_tables_storage_is_a_dataset_of_its_own(tmp_path: Path) -> N
     assert estate.node(feed)["location"] == "s3://partner-bucket/feed/"
     assert estate.node(stored)["type"] == "file"
     assert estate.graph.has_edge(feed, stored)
-    assert nx.has_path(estate.graph, "field:warehouse/crm.contacts.email", stored)
+    assert nx.has_path(estate.graph, "dataset:warehouse/crm.contacts", stored)
