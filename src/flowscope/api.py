@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flowscope import analyze, classify, config, export
-from flowscope.ingest import openapi, systems
+from flowscope.ingest import inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
 from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.sql import estate as sql_estate
@@ -31,6 +31,7 @@ class _Reading:
     spec_files: list[Path] = field(default_factory=list)
     spec_urls: list[str] = field(default_factory=list)
     sql_files: list[Path] = field(default_factory=list)
+    inventory_files: list[Path] = field(default_factory=list)
 
 
 def load(
@@ -58,7 +59,10 @@ def load(
         estate.diagnostics.extend(problems)
         reading.sql_files, problems = config.expand_globs(reading.root, cfg.sql_paths)
         estate.diagnostics.extend(problems)
+        reading.inventory_files, problems = config.expand_globs(reading.root, cfg.inventory_paths)
+        estate.diagnostics.extend(problems)
     _read_systems(estate, reading.systems_files)
+    _read_inventories(estate, cfg, reading.inventory_files)
     sources = openapi.SpecSources(reading.spec_files, _spec_links(estate), reading.spec_urls)
     remote = allow_remote_refs or cfg.allow_remote_refs
     openapi.read_specs(estate, sources, allow_remote_refs=remote)
@@ -121,6 +125,8 @@ def _locate(text: str) -> _Reading:
         return _Reading(path, True)
     if path.is_file() and path.name == config.CONFIG_FILE:
         return _Reading(path.parent, True)
+    if path.is_file() and path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
+        return _Reading(_lone_file_root(path), False, inventory_files=[path])
     if path.is_file() and path.suffix.lower() == ".sql":
         return _Reading(_lone_file_root(path), False, sql_files=[path])
     if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
@@ -171,6 +177,24 @@ def _read_systems(estate: Estate, files: list[Path]) -> None:
             continue
         parsed.append(systems.transform(doc))
     systems.load(estate, parsed)
+
+
+def _read_inventories(estate: Estate, cfg: config.EstateConfig, files: list[Path]) -> None:
+    section = cfg.inventory
+    settings = inventory.Settings(
+        columns=dict(section.get("columns") or {}),
+        day_first=section.get("date_format", "DD/MM/YYYY") == "DD/MM/YYYY",
+        sheet=section.get("sheet"),
+    )
+    for path in files:
+        file = _relative(estate.root, path)
+        try:
+            found = inventory.read(path, file, settings)
+        except InputError as exc:
+            estate.diagnostics.extend(exc.diagnostics)
+            continue
+        inventory.load(estate, found)
+        estate.inventories.append(file)
 
 
 def _read_sql(

@@ -14,6 +14,7 @@ SCHEMA = "flowscope.schema.json"
 DEFAULT_SYSTEMS = ("systems.yaml",)
 DEFAULT_SPECS = ("specs/**/*.yaml", "specs/**/*.yml", "specs/**/*.json")
 DEFAULT_SQL = ("sql/**/*.sql",)
+DEFAULT_INVENTORY = ("vendors.csv", "vendors.xlsx")  # a YAML inventory is named in the config
 DEFAULT_CATALOG = "catalog.csv"
 
 
@@ -29,6 +30,10 @@ class EstateConfig:
     specs: tuple[tuple[str, Source], ...] = tuple((p, Source(CONFIG_FILE)) for p in DEFAULT_SPECS)
     allow_remote_refs: bool = False
     sql_paths: tuple[tuple[str, Source], ...] = tuple((p, Source(CONFIG_FILE)) for p in DEFAULT_SQL)
+    inventory_paths: tuple[tuple[str, Source], ...] = tuple(
+        (p, Source(CONFIG_FILE)) for p in DEFAULT_INVENTORY
+    )
+    inventory: dict[str, Any] = field(default_factory=dict)  # the rest of ``inventory:``
     sql: dict[str, Any] = field(default_factory=dict)  # the rest of the ``sql:`` section
     sql_where: Source = field(default_factory=lambda: Source(CONFIG_FILE))
     policy: Policy = field(default_factory=Policy)
@@ -52,6 +57,8 @@ def load_config(root: Path) -> EstateConfig:
         specs=_patterns(doc, "openapi", DEFAULT_SPECS),
         allow_remote_refs=bool(doc.data.get("allow_remote_refs", False)),
         sql_paths=_patterns(doc, "sql/paths", DEFAULT_SQL),
+        inventory_paths=_patterns(doc, "inventory/paths", DEFAULT_INVENTORY),
+        inventory=dict(doc.data.get("inventory") or {}),
         sql=dict(doc.data.get("sql") or {}),
         sql_where=doc.source("/sql"),
         policy=Policy(

@@ -6,6 +6,7 @@ lives in the model: both layers may read it without importing each other.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import IntEnum
 
@@ -64,3 +65,127 @@ def highest_sensitivity(keys: Iterable[str]) -> Sensitivity:
     'NONE'
     """
     return max((sensitivity(key) for key in keys), default=Sensitivity.NONE)
+
+
+# How people name data in a spreadsheet, to taxonomy keys. Matched after
+# lower-casing and dropping a trailing "s", "data", "info" or "information".
+PHRASES: dict[str, str] = {
+    "email": "user.contact.email",
+    "email address": "user.contact.email",
+    "e-mail": "user.contact.email",
+    "e-mail address": "user.contact.email",
+    "customer email": "user.contact.email",
+    "name": "user.name",
+    "full name": "user.name",
+    "customer name": "user.name",
+    "first and last name": "user.name",
+    "phone": "user.contact.phone_number",
+    "phone number": "user.contact.phone_number",
+    "mobile number": "user.contact.phone_number",
+    "telephone number": "user.contact.phone_number",
+    "address": "user.contact.address",
+    "postal address": "user.contact.address",
+    "billing address": "user.contact.address",
+    "shipping address": "user.contact.address",
+    "contact detail": "user.contact",
+    "date of birth": "user.demographic.date_of_birth",
+    "birth date": "user.demographic.date_of_birth",
+    "age": "user.demographic.age_range",
+    "gender": "user.demographic.gender",
+    "payment card": "user.financial.credit_card",
+    "payment card number": "user.financial.credit_card",
+    "card": "user.financial.credit_card",
+    "credit card": "user.financial.credit_card",
+    "card number": "user.financial.credit_card",
+    "cardholder": "user.financial.credit_card",
+    "pci": "user.financial.credit_card",
+    "bank account": "user.financial.bank_account",
+    "iban": "user.financial.bank_account",
+    "payment": "user.financial",
+    "financial": "user.financial",
+    "transaction": "user.financial",
+    "purchase history": "user.behavior.purchase_history",
+    "order history": "user.behavior.purchase_history",
+    "order": "user.behavior.purchase_history",
+    "browsing history": "user.behavior.browsing_history",
+    "usage": "user.behavior",
+    "product usage": "user.behavior",
+    "event": "user.behavior",
+    "analytics event": "user.behavior",
+    "clickstream": "user.behavior.browsing_history",
+    "cookie": "user.device.cookie_id",
+    "cookie id": "user.device.cookie_id",
+    "device id": "user.device.device_id",
+    "ip address": "user.device.ip_address",
+    "ip": "user.device.ip_address",
+    "location": "user.location",
+    "precise location": "user.location.precise",
+    "gps": "user.location.precise",
+    "call recording": "user.biometric.voice",
+    "voice recording": "user.biometric.voice",
+    "voice": "user.biometric.voice",
+    "audio": "user.biometric.voice",
+    "recording": "user.biometric.voice",
+    "biometric": "user.biometric",
+    "chat transcript": "user.content.private",
+    "chat log": "user.content.private",
+    "chat": "user.content.private",
+    "chat message": "user.content.private",
+    "transcript": "user.content.private",
+    "call transcript": "user.content.private",
+    "message": "user.content.private",
+    "support ticket": "user.content.private",
+    "ticket": "user.content.private",
+    "email content": "user.content.private",
+    "health": "user.health_and_medical",
+    "medical": "user.health_and_medical",
+    "health record": "user.health_and_medical",
+    "password": "user.authorization.password",
+    "credential": "user.authorization.credentials",
+    "customer id": "user.unique_id",
+    "user id": "user.unique_id",
+    "account id": "user.unique_id",
+    "national id": "user.government_id",
+    "passport number": "user.government_id.passport_number",
+    "social security number": "user.government_id.national_identification_number",
+    "ssn": "user.government_id.national_identification_number",
+    "error log": "system.operations",
+    "log": "system.operations",
+    "stack trace": "system.operations",
+    "crash report": "system.operations",
+    "telemetry": "system.operations",
+    "performance metric": "system.operations",
+    "metric": "system.operations",
+}
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+
+def category_for(text: str) -> str | None:
+    """A taxonomy key for what a person wrote: a key as is, or a known phrase.
+
+    >>> category_for("Email addresses"), category_for("call recordings")
+    ('user.contact.email', 'user.biometric.voice')
+    >>> category_for("Payment card data"), category_for("user.contact.email")
+    ('user.financial.credit_card', 'user.contact.email')
+    >>> category_for("vibes") is None
+    True
+    """
+    words = " ".join(text.strip().lower().replace("_", " ").split())
+    if _KEY.match(words.replace(" ", "")) and " " not in words:
+        return words
+    for candidate in _variants(words):
+        if candidate in PHRASES:
+            return PHRASES[candidate]
+    return None
+
+
+def _variants(words: str) -> list[str]:
+    base = re.sub(r"\b(data|info|information|details?)$", "", words).strip() or words
+    out = [words, base]
+    for text in (words, base):
+        out += [
+            text[:-2] if text.endswith("es") else text,
+            text[:-1] if text.endswith("s") else text,
+        ]
+    return out

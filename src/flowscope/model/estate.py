@@ -74,6 +74,7 @@ class Estate:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     policy: Policy = field(default_factory=Policy)
+    inventories: list[str] = field(default_factory=list)  # vendor inventories read
     _origins: dict[tuple[Any, str], Source] = field(default_factory=dict, repr=False)
 
     # -- building -----------------------------------------------------------
