@@ -7,8 +7,9 @@ def test_ids_are_stable_and_kind_prefixed() -> None:
         == ids.system_id("support chatbot")
         == "system:support-chatbot"
     )
-    assert ids.dataset_id("system:warehouse", "Marts.Export") == "dataset:warehouse/marts.export"
-    assert ids.field_id("system:wh", "marts.export", "email") == "field:wh/marts.export.email"
+    assert ids.dataset_id("system:warehouse", "marts.export") == "dataset:warehouse/marts.export"
+    assert ids.dataset_id("system:wh", '"Quoted"') != ids.dataset_id("system:wh", '"quoted"')
+    assert ids.field_id("dataset:wh/marts.export", "email") == "field:wh/marts.export.email"
     assert ids.endpoint_id("system:openai", "post", "/v1/chat") == "endpoint:openai/POST /v1/chat"
     assert ids.kind_of(ids.endpoint_id("system:a", "get", "/")) == "endpoint"
 

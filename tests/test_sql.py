@@ -361,3 +361,35 @@ def test_an_external_tables_storage_is_a_dataset_of_its_own(tmp_path: Path) -> N
     assert estate.node(stored)["type"] == "file"
     assert estate.graph.has_edge(feed, stored)
     assert nx.has_path(estate.graph, "dataset:warehouse/crm.contacts", stored)
+
+
+def test_dbt_sql_that_quotes_names_in_capitals_keeps_its_columns(tmp_path: Path) -> None:
+    manifest = json.loads(json.dumps(MANIFEST))
+    model = manifest["nodes"]["model.shop.stg_users"]
+    model["compiled_code"] = (
+        'select "ID" as user_id, lower("EMAIL") as email from "ANALYTICS"."RAW"."USERS"'
+    )
+    root = write(
+        tmp_path,
+        {
+            "flowscope.yaml": "sql:\n  dbt: [shop]\n  dialect: snowflake\n",
+            "shop/dbt_project.yml": "name: shop\n",
+            "shop/target/manifest.json": json.dumps(manifest),
+        },
+    )
+    estate = flowscope.load(root)
+    edge = estate.graph.edges[
+        "field:warehouse/analytics.raw.users.email",
+        "field:warehouse/analytics.staging.stg_users.email",
+        "lineage:derived",
+    ]
+    assert edge["sources"][0].pointer == "/nodes/model.shop.stg_users"
+
+
+def test_a_procedure_body_is_named_not_passed_over() -> None:
+    result = flowscope.lineage(
+        "create procedure load_users as begin insert into a select x from b; end;", "tsql"
+    )
+    assert result["errors"][0]["message"].startswith(
+        "CREATE PROCEDURE: its body is not read as a unit"
+    )

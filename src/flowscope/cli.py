@@ -22,10 +22,13 @@ REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
 JOBS_HELP = "processes reading SQL files (default: the estate's sql.jobs, else one per core)"
 LINEAGE_EXAMPLES = """\
 examples:
-  flowscope lineage inventories/acme/sql/marts/marketing.sql --dialect snowflake
+  flowscope lineage inventories/acme/sql/marts/customer_360.sql --dialect snowflake
   flowscope lineage etl.sql --dialect spark --format json -o lineage.json
 """
-PATH_HELP = "estate folder, a systems file, an OpenAPI spec, or a spec's http(s) URL"
+PATH_HELP = (
+    "estate folder, or one file: systems.yaml, an OpenAPI spec (or its http(s) URL), "
+    "a .sql file, or a vendor inventory (.csv, .xlsx)"
+)
 
 EXAMPLES = """\
 examples:

@@ -34,7 +34,7 @@ def observe_via(estate: Estate) -> None:
         for name in data.get("dataset", []):
             dataset = tables.get(name.lower())
             where = estate.origin((source, target, key), "dataset") or data["sources"][0]
-            if dataset is None and tables:
+            if dataset is None and any(True for _ in estate.nodes("dataset")):
                 known = "is not a table the estate's SQL or catalog knows"
                 estate.error(f"dataset {name!r} {known}", where)
                 continue

@@ -28,17 +28,24 @@ def system_id(name: str) -> str:
 
 
 def dataset_id(system: str, qualified_name: str) -> str:
-    """>>> dataset_id("system:warehouse", "Marts.Marketing_Export")
+    """The name as the SQL spells it (the lineage already folds unquoted names);
+    quoted names and storage paths keep their case, since case tells them apart.
+
+    >>> dataset_id("system:warehouse", "marts.marketing_export")
     'dataset:warehouse/marts.marketing_export'
+    >>> dataset_id("system:warehouse", "path:s3://Bucket/Exports/")
+    'dataset:warehouse/path:s3://Bucket/Exports/'
     """
-    return f"dataset:{_bare(system)}/{qualified_name.lower()}"
+    return f"dataset:{_bare(system)}/{qualified_name}"
 
 
-def field_id(system: str, qualified_name: str, column: str) -> str:
-    """>>> field_id("system:warehouse", "marts.marketing_export", "email")
+def field_id(dataset: str, column: str) -> str:
+    """A column of a dataset.
+
+    >>> field_id("dataset:warehouse/marts.marketing_export", "email")
     'field:warehouse/marts.marketing_export.email'
     """
-    return f"field:{_bare(system)}/{qualified_name.lower()}.{column}"
+    return f"field:{_bare(dataset)}.{column}"
 
 
 def endpoint_id(system: str, method: str, path: str) -> str:

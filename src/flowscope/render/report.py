@@ -90,7 +90,7 @@ def lineage_table(result: dict[str, Any]) -> str:
             f"{', '.join(statement['sources']) or '-'} -> {', '.join(statement['targets']) or '-'}"
         )
         where = f"line {statement['line']}, {statement['kind']}"
-        lines.append(f"statement {statement['index'] + 1} ({where}): {flow}")
+        lines.append(f"statement {statement['index']} ({where}): {flow}")
         lines += _column_lines(statement["columns"])
     script = result["script"]
     lines.append("")

@@ -14,7 +14,7 @@ from typing import Any
 from flowscope.ingest.sql import lineage
 from flowscope.ingest.sql.columns import DEFAULT_MASKING
 from flowscope.model import Diagnostic, Estate, InputError, Level, Source
-from flowscope.model.ids import dataset_id
+from flowscope.model.ids import dataset_id, field_id
 
 MAX_SQL_BYTES = 20 * 1024 * 1024
 PARALLEL_FROM_FILES = 4  # fewer files are read in this process: starting workers costs more
@@ -140,7 +140,8 @@ def load_lineage(
         estate.warn(error["message"], Source(file, int(error["line"])))
     temporary = {t for s in result["statements"] for t in s.get("temporary", [])}
     for statement in result["statements"]:
-        where = Source(file, int(statement["line"]), f"statement/{statement['index']}")
+        pointer = statement.get("pointer") or f"statement/{statement['index']}"
+        where = Source(file, int(statement["line"]), pointer)
         ids = {
             name: _dataset(estate, system, name, file, temporary, where)
             for name in statement["sources"] + statement["targets"]
@@ -198,7 +199,7 @@ def _field(estate: Estate, ids: dict[str, str], column: str, where: Source) -> s
     dataset = ids.get(table)
     if dataset is None or not name:
         return None  # a plain SELECT's result column: not stored anywhere
-    node = f"field:{dataset.split(':', 1)[1]}.{name}"
+    node = field_id(dataset, name)
     estate.add_node(node, "field", where, name=name)
     estate.add_edge(dataset, node, "contains", where)
     return node
@@ -324,8 +325,13 @@ def dbt_lineage(
     statement: dict[str, Any] = result["statements"][0] if result["statements"] else empty
     statement["sources"] = sorted(set(relation.parents))  # depends_on is the table-level truth
     statement["targets"] = [relation.name]
-    known = set(relation.parents)
-    statement["columns"] = [
-        c for c in statement["columns"] if c["source"].rpartition(".")[0] in known
-    ]
+    statement["pointer"] = relation.source.pointer  # which model, in the manifest
+    # compiled SQL may quote names in capitals ("ANALYTICS"."RAW"."USERS"): match any case
+    parents = {p.lower(): p for p in relation.parents}
+    kept = []
+    for column in statement["columns"]:
+        table, _, name = column["source"].rpartition(".")
+        if table.lower() in parents:
+            kept.append({**column, "source": f"{parents[table.lower()]}.{name.lower()}"})
+    statement["columns"] = kept
     return {"statements": [statement], "errors": result["errors"]}

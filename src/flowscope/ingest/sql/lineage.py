@@ -268,7 +268,9 @@ def _kind(expression: exp.Expr) -> str:
     return type(expression).__name__.lower()
 
 
-def _create(expression: exp.Create, statement: Statement, state: ScriptState) -> Statement | None:
+def _create(
+    expression: exp.Create, statement: Statement, state: ScriptState
+) -> Statement | Problem | None:
     target_node = expression.this
     declared = []
     if isinstance(target_node, exp.Schema):  # column definitions, or a view's column names
@@ -279,7 +281,14 @@ def _create(expression: exp.Create, statement: Statement, state: ScriptState) ->
         ]
         target_node = target_node.this
     if not isinstance(target_node, exp.Table):
-        return None  # CREATE FUNCTION, INDEX, …: no data moves
+        kind = str(expression.args.get("kind") or "").upper()
+        if kind in ("PROCEDURE", "FUNCTION") and expression.expression is not None:
+            return Problem(
+                statement.line,
+                f"CREATE {kind}: its body is not read as a unit; "
+                "statements after its first are read as top-level statements",
+            )
+        return None  # CREATE INDEX, a function without a body …: no data moves
     target = table_name(target_node)
     if expression.find(exp.TemporaryProperty) or target.startswith("#"):
         statement.temporary.add(target)
