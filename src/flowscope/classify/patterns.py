@@ -101,8 +101,8 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.government_id.national_identification_number", ("social", "security")),
     P("user.government_id.national_identification_number", ("national", "id")),
     P("user.government_id.passport_number", ("passport",)),
-    P("user.government_id.driver_license_number", ("driver", "license")),
-    P("user.government_id.driver_license_number", ("drivers", "license")),
+    P("user.government_id.drivers_license_number", ("driver", "license")),
+    P("user.government_id.drivers_license_number", ("drivers", "license")),
     P("user.government_id", ("tax", "id"), context=PEOPLE),
     # money
     P("user.financial.credit_card", ("card", "number")),

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import IntEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
 
 
 class Sensitivity(IntEnum):
@@ -25,6 +30,9 @@ SPECIAL_PREFIXES: tuple[str, ...] = (
     "user.health_and_medical",
     "user.biometric",
     "user.genetic",
+    "user.health",
+    "user.biometrics",
+    "user.children",
     "user.content",
     "user.authorization",
     "user.government_id",
@@ -35,6 +43,40 @@ SPECIAL_PREFIXES: tuple[str, ...] = (
     "user.demographic.political_opinion",
     "user.childrens",
 )
+
+
+# Tags of the taxonomy that make a category special (loss hurts a person most).
+SPECIAL_TAGS = frozenset({"special", "PCI", "PHI", "credential"})
+
+
+@cache
+def taxonomy() -> dict[str, dict[str, Any]]:
+    """The Fides data categories shipped in ``taxonomy.yaml``, by key (see TAXONOMY_NOTICE.md)."""
+    text = resources.files("flowscope.model").joinpath("taxonomy.yaml").read_text("utf-8")
+    return {entry["key"]: entry for entry in yaml.safe_load(text)["categories"]}
+
+
+def known(key: str) -> bool:
+    """>>> known("user.contact.email"), known("user.contact.emial")
+    (True, False)
+    """
+    return key in taxonomy()
+
+
+def tags(key: str) -> frozenset[str]:
+    """Roll-up tags of a key, or of its nearest ancestor the taxonomy knows.
+
+    >>> sorted(tags("user.financial.credit_card"))
+    ['PCI', 'PII']
+    >>> sorted(tags("user.contact.email"))
+    ['PII']
+    """
+    probe = key
+    while probe:
+        if probe in taxonomy():
+            return frozenset(taxonomy()[probe].get("tags") or ())
+        probe = probe.rpartition(".")[0]
+    return frozenset()
 
 
 def _under(key: str, prefix: str) -> bool:
@@ -51,9 +93,10 @@ def sensitivity(key: str) -> Sensitivity:
     >>> sensitivity("system.operations").name
     'OPERATIONAL'
     """
-    if any(_under(key, prefix) for prefix in SPECIAL_PREFIXES):
+    found = tags(key)
+    if found & SPECIAL_TAGS or any(_under(key, prefix) for prefix in SPECIAL_PREFIXES):
         return Sensitivity.SPECIAL
-    if _under(key, "user"):
+    if "PII" in found or _under(key, "user"):
         return Sensitivity.PERSONAL
     return Sensitivity.OPERATIONAL
 
