@@ -23,6 +23,12 @@ ACME_FINDINGS = {
     ("FS203", "system:openai", "high"),
     ("FS203", "system:mailchimp", "medium"),
     ("FS204", "system:mixpanel", "medium"),
+    ("FS301", "system:twilio", "high"),
+    ("FS301", "system:mailchimp", "medium"),
+    ("FS301", "system:mixpanel", "medium"),
+    ("FS302", "system:deepgram", "critical"),
+    ("FS302", "system:gong", "critical"),
+    ("FS302", "system:openai", "critical"),
 }
 
 
@@ -30,13 +36,13 @@ def test_scan_shows_the_sample_estates_findings() -> None:
     result = run_cli("scan", str(ACME))
     assert result.returncode == 1  # the policy fails on high, and several are high
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("acme-cx: 24 systems, 27 flows (8 to third parties); 16 findings")
+    assert lines[0].startswith("acme-cx: 24 systems, 27 flows (8 to third parties); 22 findings")
     assert any(
         line.startswith("high      FS101  systems.yaml:") and "OpenAI" in line for line in lines
     )
-    assert (
-        "Stripe" not in result.stdout and "Twilio" not in result.stdout
-    )  # monitored, reviewed, in the EU
+    # Stripe: monitored, reviewed, in the EU, and its card data is suppressed with a reason
+    assert "Stripe" not in result.stdout
+    assert lines[0].endswith("; 1 suppressed")
     # the privacy team's spreadsheet is read as it is, and its rough edges are named
     assert result.stderr.splitlines() == [
         "vendors.csv:4: warning: row 4: data not in the taxonomy, kept as written: 'marketing preferences'",
@@ -58,7 +64,7 @@ def test_scan_json_lists_findings_by_rule_and_subject() -> None:
 
 
 def test_fail_on_sets_the_exit_code() -> None:
-    assert run_cli("scan", str(ACME), "--fail-on", "critical").returncode == 0
+    assert run_cli("scan", str(ACME), "--fail-on", "critical").returncode == 1  # FS302
     assert run_cli("scan", str(ACME), "--fail-on", "low").returncode == 1
     assert run_cli("scan", str(ACME), "--fail-on", "none").returncode == 0
 
@@ -67,7 +73,7 @@ def test_output_file(tmp_path) -> None:
     out = tmp_path / "findings.json"
     result = run_cli("scan", str(ACME), "--format", "json", "-o", str(out), "--fail-on", "none")
     assert result.returncode == 0 and result.stdout == ""
-    assert len(json.loads(out.read_text())["findings"]) == 16
+    assert len(json.loads(out.read_text())["findings"]) == 22
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]  # no temporary file left
 
 
@@ -92,7 +98,7 @@ def test_export_json_is_node_link_with_provenance(tmp_path) -> None:
     # systems.yaml declares chat content; the vendor inventory adds the customers' e-mails
     assert chat["declared_categories"] == ["user.content.private", "user.contact.email"]
     assert chat["sources"][0]["file"] == "systems.yaml" and chat["sources"][0]["line"] > 0
-    assert len(document["findings"]) == 16
+    assert len(document["findings"]) == 22
 
 
 def test_version_and_help() -> None:

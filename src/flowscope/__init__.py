@@ -5,7 +5,7 @@
 True
 """
 
-from flowscope.api import export_estate, lineage, load, scan
+from flowscope.api import classify, export_estate, lineage, load, scan
 from flowscope.model import Estate, Finding, Severity
 
-__all__ = ["Estate", "Finding", "Severity", "export_estate", "lineage", "load", "scan"]
+__all__ = ["Estate", "Finding", "Severity", "classify", "export_estate", "lineage", "load", "scan"]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flowscope import analyze, classify, config, export
+from flowscope import analyze, config, export
+from flowscope import classify as classify_module
+from flowscope.export import sarif
 from flowscope.ingest import inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
 from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.sql import estate as sql_estate
 from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
+from flowscope.render import markdown, report
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # A top-level "openapi:"/"swagger:" key: unindented in YAML; anywhere in (minified) JSON.
@@ -67,7 +72,7 @@ def load(
     remote = allow_remote_refs or cfg.allow_remote_refs
     openapi.read_specs(estate, sources, allow_remote_refs=remote)
     _read_sql(estate, cfg, reading, jobs)
-    classify.annotate(estate)
+    classify_module.annotate(estate)
     estate.findings = analyze.analyze(estate)
     if strict:
         estate.diagnostics = [_promote(d) for d in estate.diagnostics]
@@ -113,8 +118,70 @@ def export_estate(estate: Estate, fmt: str) -> str:
 
 
 def at_or_above(estate: Estate, threshold: Severity) -> int:
-    """How many findings reach ``threshold``: what ``--fail-on`` counts."""
-    return sum(1 for finding in estate.findings if finding.severity >= threshold)
+    """New findings (not in the baseline) at or above ``threshold``: what --fail-on counts."""
+    return sum(1 for finding in analyze.new_findings(estate) if finding.severity >= threshold)
+
+
+FINDING_FORMATS = ("table", "json", "markdown", "sarif")
+
+
+def classify(name: str, context: Sequence[str] = ()) -> dict[str, Any]:
+    """Categories of one field name, with the reasons: what ``flowscope classify`` prints.
+
+    >>> classify("customerEmail")["categories"]
+    ['user.contact.email']
+    """
+    result = classify_module.classify(name, context)
+    return {"name": name, "categories": list(result.categories), "reasons": list(result.reasons)}
+
+
+def render_findings(estate: Estate, fmt: str) -> str:
+    """The findings in one of FINDING_FORMATS."""
+    if fmt == "sarif":
+        return sarif.render(estate, {rule.id: rule for rule in analyze.RULES})
+    if fmt == "markdown":
+        return markdown.to_markdown(estate)
+    if fmt in report.FORMATS:
+        return report.FORMATS[fmt](estate)
+    raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FINDING_FORMATS)}")
+
+
+def read_baseline(path: str | Path) -> frozenset[str]:
+    """Fingerprints from a baseline: a scan's JSON report, an export, or {"fingerprints": [...]}."""
+    file = Path(path)
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(_unreadable(file, f"not a readable baseline: {exc}")) from None
+    if isinstance(document, dict) and isinstance(document.get("fingerprints"), list):
+        return frozenset(str(f) for f in document["fingerprints"])
+    if isinstance(document, dict) and isinstance(document.get("findings"), list):
+        return frozenset(
+            str(f.get("fingerprint")) for f in document["findings"] if isinstance(f, dict)
+        )
+    raise InputError(
+        _unreadable(file, "a baseline holds 'findings' (a scan's JSON) or 'fingerprints'")
+    )
+
+
+def baseline_document(estate: Estate) -> str:
+    """What ``--update-baseline`` writes: today's fingerprints, with what they stand for."""
+    entries = [
+        {
+            "fingerprint": f.fingerprint,
+            "rule": f.rule_id,
+            "subjects": list(f.subjects),
+            "severity": f.severity.label,
+        }
+        for f in estate.findings
+    ]
+    return (
+        json.dumps(
+            {"fingerprints": sorted({e["fingerprint"] for e in entries}), "findings": entries},
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _locate(text: str) -> _Reading:

@@ -15,7 +15,7 @@ from flowscope import api
 from flowscope.export import EXPORTERS
 from flowscope.ingest.sql.estate import read_catalog
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
-from flowscope.render.report import FORMATS, SEVERITY_CHOICES, lineage_table
+from flowscope.render.report import SEVERITY_CHOICES, lineage_table, paths_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="read an estate and report findings", epilog=EXAMPLES,
                                formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     scan.add_argument("path", help=PATH_HELP)
-    scan.add_argument("--format", choices=sorted(FORMATS), default="table")
+    scan.add_argument("--format", choices=api.FINDING_FORMATS, default="table")
     scan.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     scan.add_argument(
         "--fail-on",
@@ -90,7 +90,37 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--strict", action="store_true", help="treat warnings as errors")
     scan.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
     scan.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    scan.add_argument(
+        "--baseline",
+        default=None,
+        help="a JSON of accepted findings (a scan's JSON, or --update-baseline's): "
+        "only findings not in it count for --fail-on",
+    )
+    scan.add_argument(
+        "--update-baseline",
+        default=None,
+        metavar="FILE",
+        help="write this scan's findings as the new baseline",
+    )
     scan.set_defaults(run=_scan)
+
+    paths = commands.add_parser("paths", help="witness paths of a data category, hop by hop")
+    paths.add_argument("path", help=PATH_HELP)
+    paths.add_argument("--category", required=True, help="taxonomy key, e.g. user.contact.email")
+    paths.add_argument(
+        "--to", default=None, help="a system id or name (default: every third party)"
+    )
+    paths.add_argument("--masked", action="store_true", help="show masked paths too")
+    paths.add_argument("--format", choices=("table", "json"), default="table")
+    paths.set_defaults(run=_paths)
+
+    clf = commands.add_parser(
+        "classify",
+        help="classify field names read from stdin (one per line, or JSON lines)",
+        description='Reads names, one per line, or JSON lines {"name": ..., "context": [...]}; '
+        'prints one JSON line each: {"name", "categories", "reasons"}.',
+    )
+    clf.set_defaults(run=_classify)
 
     exp = commands.add_parser("export", help="write the estate graph in another tool's format")
     exp.add_argument("path", help=PATH_HELP)
@@ -123,7 +153,11 @@ def _scan(args: argparse.Namespace) -> int:
         args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
     )
     _report_diagnostics(estate)
-    _write(FORMATS[args.format](estate), args.output)
+    if args.baseline:
+        estate.baseline = api.read_baseline(args.baseline)
+    _write(api.render_findings(estate, args.format), args.output)
+    if args.update_baseline:
+        _write(api.baseline_document(estate), args.update_baseline)
     if estate.errors:
         _say(f"flowscope: {len(estate.errors)} error(s) in the input; findings may be incomplete")
         return EXIT_BAD_INPUT
@@ -172,6 +206,37 @@ def _catalog(name: str) -> dict[str, list[str]]:
     for problem in problems:
         _say(str(problem))
     return catalog
+
+
+def _paths(args: argparse.Namespace) -> int:
+    estate = api.load(args.path)
+    _report_diagnostics(estate)
+    found = estate.paths(args.category, args.to, masked=args.masked)
+    if args.to is None:
+        found = [e for e in found if estate.node(e.system).get("zone") == "third_party"]
+    if args.format == "json":
+        _write(json.dumps([e.to_dict() for e in found], indent=2) + "\n", "-")
+    else:
+        _write(paths_table(estate, found), "-")
+    return EXIT_OK if found or args.to is None else EXIT_FINDINGS
+
+
+def _classify(args: argparse.Namespace) -> int:
+    for raw in sys.stdin:
+        line = raw.strip()
+        if not line:
+            continue
+        name, context = line, []
+        if line.startswith("{"):
+            try:
+                item = json.loads(line)
+                name, context = str(item["name"]), [str(c) for c in item.get("context", [])]
+            except (ValueError, KeyError, TypeError):
+                _say(f"<stdin>: warning: not a name or a JSON line with a name: {line[:60]!r}")
+                continue
+        result = api.classify(name, context)
+        print(json.dumps(result, ensure_ascii=False))
+    return EXIT_OK
 
 
 def _report_diagnostics(estate: Estate) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flowscope.ingest.yamldoc import YamlDoc, load_yaml, validate
 from flowscope.model import Diagnostic, InputError, Level, Policy, Source
+from flowscope.model.suppression import Suppression
 
 CONFIG_FILE = "flowscope.yaml"
 SCHEMA = "flowscope.schema.json"
@@ -68,7 +69,24 @@ def load_config(root: Path) -> EstateConfig:
             review_max_age_days=policy.get("review_max_age_days", 365),
             allowed_regions=tuple(policy.get("allowed_regions", ())),
             today=_as_of(),
+            severities=dict(policy.get("severity") or {}),
+            suppressions=_suppressions(doc),
         ),
+    )
+
+
+def _suppressions(doc: YamlDoc) -> tuple[Suppression, ...]:
+    return tuple(
+        Suppression(
+            reason=entry["reason"],
+            owner=entry["owner"],
+            expires=date.fromisoformat(entry["expires"]),
+            source=doc.source(f"/suppressions/{index}"),
+            rule=entry.get("rule"),
+            subject=entry.get("subject"),
+            fingerprint=entry.get("fingerprint"),
+        )
+        for index, entry in enumerate(doc.data.get("suppressions") or [])
     )
 
 

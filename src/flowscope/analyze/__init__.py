@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flowscope.analyze import (
+    sensitive_to_ai_provider,
+    sensitive_to_third_party,
     shadow_vendor,
     stale_vendor_review,
     unmonitored_third_party_flow,
@@ -10,11 +14,15 @@ from flowscope.analyze import (
     vendor_without_dpa,
 )
 from flowscope.analyze.observe import observe_via
+from flowscope.analyze.propagation import propagate
 from flowscope.analyze.rule import Rule
+from flowscope.analyze.triage import new_findings, triage
 from flowscope.model import Estate, Finding
 
 RULES: tuple[Rule, ...] = (
     unmonitored_third_party_flow.RULE,
+    sensitive_to_third_party.RULE,
+    sensitive_to_ai_provider.RULE,
     vendor_without_dpa.RULE,
     stale_vendor_review.RULE,
     vendor_region.RULE,
@@ -29,9 +37,13 @@ def run_rules(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
 
 
 def analyze(estate: Estate, rules: tuple[Rule, ...] = RULES) -> list[Finding]:
-    """Work out what flows carry, then run the rules."""
+    """Work out what flows carry and where each category travels, then run the rules."""
     observe_via(estate)
-    return run_rules(estate, rules)
+    estate.exposures = sorted(
+        propagate(estate).exposures.values(), key=lambda e: (e.category, e.system, e.masked)
+    )
+    today = estate.policy.today or date.today()
+    return triage(estate, run_rules(estate, rules), today)
 
 
-__all__ = ["RULES", "Rule", "analyze", "run_rules"]
+__all__ = ["RULES", "Rule", "analyze", "new_findings", "run_rules"]

@@ -15,7 +15,7 @@ _ITEM = re.compile(r"^/(systems|flows)/(\d+)")
 
 SYSTEM_FACTS = (
     "type", "zone", "owner", "description", "monitored", "monitoring",
-    "domains", "region", "dpa", "last_review", "tags", "openapi",
+    "domains", "region", "dpa", "last_review", "tags", "openapi", "tokenizes",
 )  # fmt: skip
 FLOW_FACTS = (
     "description", "protocol", "monitored", "encrypted", "authenticated", "masked",

@@ -11,8 +11,10 @@ from typing import Any
 import networkx as nx
 
 from flowscope.model.diagnostics import Diagnostic, Level
+from flowscope.model.exposure import Exposure
 from flowscope.model.finding import Finding
 from flowscope.model.provenance import Source
+from flowscope.model.suppression import Suppression
 
 NODE_KINDS = ("system", "dataset", "field", "endpoint")
 EDGE_KINDS = ("contains", "flow", "lineage")
@@ -54,6 +56,8 @@ class Policy:
     review_max_age_days: int = 365
     allowed_regions: tuple[str, ...] = ()
     today: date | None = None  # "as of" for review ages; None: the real today
+    severities: dict[str, str] = field(default_factory=dict)  # rule id -> severity override
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @dataclass
@@ -79,6 +83,9 @@ class Estate:
     findings: list[Finding] = field(default_factory=list)
     policy: Policy = field(default_factory=Policy)
     inventories: list[str] = field(default_factory=list)  # vendor inventories read
+    exposures: list[Exposure] = field(default_factory=list)  # where each category travels
+    suppressed: list[tuple[Finding, Suppression]] = field(default_factory=list)
+    baseline: frozenset[str] = frozenset()  # fingerprints accepted before: not new
     _origins: dict[tuple[Any, str], Source] = field(default_factory=dict, repr=False)
 
     # -- building -----------------------------------------------------------
@@ -193,6 +200,20 @@ class Estate:
     def origin(self, element: Any, attr: str) -> Source | None:
         """The exact place that set ``attr`` of a node id or an (u, v, key) edge."""
         return self._origins.get((element, attr))
+
+    def paths(self, category: str, to: str | None = None, masked: bool = False) -> list[Exposure]:
+        """Witness paths of ``category`` (and the keys under it) to ``to`` or any system.
+
+        Unmasked paths only, unless ``masked``; ``to`` is a system id or name.
+        """
+        wanted = to if to is None or to.startswith("system:") else f"system:{to}"
+        return [
+            e
+            for e in self.exposures
+            if (e.category == category or e.category.startswith(category + "."))
+            and (wanted is None or e.system == wanted)
+            and (masked or not e.masked)
+        ]
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -56,13 +56,15 @@ def to_table(estate: Estate) -> str:
         f"({facts['third_party_flows']} to third parties); "
         f"{facts['findings']} findings ({severity_counts(estate)})"
     )
+    if estate.suppressed:
+        head += f"; {len(estate.suppressed)} suppressed"
     if not estate.findings:
         return head + "\n"
     rows = [("SEVERITY", "RULE", "LOCATION", "FINDING")]
     for f in estate.findings:
-        rows.append(
-            (f.severity.label, f.rule_id, printable(str(f.location or "-")), printable(f.message))
-        )
+        known = " (in the baseline)" if f.fingerprint in estate.baseline else ""
+        message = printable(f.message) + known
+        rows.append((f.severity.label, f.rule_id, printable(str(f.location or "-")), message))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
@@ -76,7 +78,11 @@ def to_json(estate: Estate) -> str:
         "flowscope": version("flowscope"),
         "estate": estate.name,
         "summary": summary(estate),
-        "findings": [f.to_dict() for f in estate.findings],
+        "findings": [
+            {**f.to_dict(), **({"baseline": True} if f.fingerprint in estate.baseline else {})}
+            for f in estate.findings
+        ],
+        "suppressed": [{**f.to_dict(), "suppression": s.to_dict()} for f, s in estate.suppressed],
         "diagnostics": [d.to_dict() for d in estate.diagnostics],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -101,6 +107,22 @@ def lineage_table(result: dict[str, Any]) -> str:
         lines.append(f"  through {', '.join(script['intermediate'])}")
     lines += _column_lines(script["columns"])
     return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def paths_table(estate: Estate, exposures: list[Any]) -> str:
+    """Each witness path hop by hop, with the file and line that says so."""
+    if not exposures:
+        return "no path found\n"
+    lines: list[str] = []
+    for exposure in exposures:
+        state = "masked" if exposure.masked else "unmasked"
+        name = estate.node(exposure.system)["name"]
+        lines.append(f"{exposure.category} reaches {name} ({exposure.system}), {state}:")
+        for number, hop in enumerate(exposure.path, start=1):
+            where = ", ".join(str(s) for s in hop.evidence) or "-"
+            lines.append(f"  {number:>2}. {hop.kind:<10} {hop.source} -> {hop.target}   [{where}]")
+        lines.append("")
+    return "\n".join(printable(line) for line in lines)
 
 
 def _column_lines(columns: list[dict[str, str]]) -> list[str]:
