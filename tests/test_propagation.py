@@ -5,9 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from conftest import ACME
-
 import flowscope
+from conftest import ACME
 
 
 def kinds_and_ends(exposure) -> list[tuple[str, str, str]]:
