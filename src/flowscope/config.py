@@ -48,6 +48,8 @@ def load_config(root: Path) -> EstateConfig:
     if not path.is_file():
         return EstateConfig(root, root.resolve().name, policy=Policy(today=_as_of()))
     doc = load_yaml(path, CONFIG_FILE)
+    if doc.data is None:  # an empty file: every default
+        return EstateConfig(root, root.resolve().name, policy=Policy(today=_as_of()))
     problems = doc.problems + validate(doc, SCHEMA)
     if problems or not isinstance(doc.data, dict):
         # a config we cannot trust must not silently read less of the estate

@@ -12,7 +12,31 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flowscope.classify.names import split_path, tokens
-from flowscope.classify.patterns import FORMATS, MEDIA_TYPES, PATTERNS, Pattern
+from flowscope.classify.patterns import (
+    ABBREVIATIONS,
+    CARD_CONTEXTS,
+    CARD_WORDS,
+    CONTENT_CONTEXTS,
+    CONTENT_WORDS,
+    DEMOGRAPHIC_CONTEXTS,
+    FLAG_FIRST,
+    FLAG_LAST,
+    FORMATS,
+    HEALTH_CONTEXTS,
+    ID_WORDS,
+    MEDIA_TYPES,
+    PATTERNS,
+    PERSON_CONTEXTS,
+    PERSON_REFERENCES,
+    PERSON_WORDS,
+    PHONE_CONTEXTS,
+    PHONE_WORDS,
+    RECORD_WORDS,
+    SHORT_WORDS,
+    THING_CONTEXTS,
+    UNDER_PEOPLE,
+    Pattern,
+)
 from flowscope.model import Estate
 
 
@@ -75,15 +99,102 @@ def _classify(
             return Classification((category,), (f"media type {media.strip()!r}",), "media")
     leaf, parents = split_path(name)
     parent_words = [w for p in (*context, *parents) for w in tokens(p)]
-    words = tokens(leaf)
+    words = core_words(tokens(leaf))
+    near = set(parent_words[-3:])
+    if not words or words[0] in FLAG_FIRST:
+        return Classification()  # a flag about data, not the data
+    person = _person_reference(words)
+    if person:  # a pointer at a person is personal wherever it sits
+        return Classification((person[0],), (f"name {leaf!r} {person[1]}",), "name")
+    whose = set(words) & PERSON_WORDS
+    if near & THING_CONTEXTS and not near & PERSON_CONTEXTS and not whose:
+        return Classification()  # the name, e-mail or address of a thing, not of a person
+    table = _table_context(words, near, parents or tuple(context))
+    if table:
+        return Classification((table[0],), (f"name {leaf!r} {table[1]}",), "name")
+    if words[-1] in FLAG_LAST:
+        return Classification()  # a count or a status about data, not the data
     found = _Found()
     candidates = {id(p): p for word in words for p in _BY_FIRST_WORD.get(word, ())}
     for pattern in sorted(candidates.values(), key=_ORDER.__getitem__):
+        if words[-1] in ID_WORDS and words[-1] not in pattern.words:
+            continue  # address_sk, location_id: a key to a row, not the data in it
         if _matches(pattern, words, parent_words):
             where = f" under {_nearest(parents, context)!r}" if pattern.context else ""
             found.add(pattern.category, f"name {leaf!r}{where} matches {pattern.category}")
+    if not found.categories:
+        by_context = _by_context(words, near, parents or tuple(context))
+        if by_context:
+            category, why = by_context
+            found.add(category, f"name {leaf!r} {why}")
     by = "name" if found.categories else None
     return Classification(tuple(found.categories), tuple(found.reasons), by)
+
+
+def core_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words that carry meaning: a table's short prefix dropped (c_name, ss_customer_sk),
+    abbreviations spelt out (custkey).
+
+    >>> core_words(("ss", "customer", "sk")), core_words(("custkey",))
+    (('customer', 'sk'), ('customer', 'key'))
+    >>> core_words(("ip", "address"))
+    ('ip', 'address')
+    """
+    if len(words) >= 2 and len(words[0]) <= 3 and words[0] not in SHORT_WORDS:
+        words = words[1:]
+    spelt: list[str] = []
+    for word in words:
+        spelt += ABBREVIATIONS.get(word, (word,))
+    return tuple(spelt)
+
+
+def _person_reference(words: tuple[str, ...]) -> tuple[str, str] | None:
+    """A field that names a person: owner, assignee, created_by, customer_sk, owner_name."""
+    last, first = words[-1], words[0]
+    if len(words) >= 2 and last == "name" and words[-2] in PERSON_REFERENCES:
+        return "user.name", "is a person's name"
+    if last in PERSON_REFERENCES or (last == "by" and len(words) >= 2 and words[-2].endswith("ed")):
+        return "user.unique_id", "names a person"
+    if last in ID_WORDS and any(w in PERSON_REFERENCES for w in words[:-1]):
+        return "user.unique_id", "is a person's key"
+    if first in PERSON_REFERENCES and len(words) >= 2 and words[1] in ID_WORDS:
+        return "user.unique_id", "is a person's key"
+    return None
+
+
+def _table_context(
+    words: tuple[str, ...], near: set[str], parents: Iterable[str]
+) -> tuple[str, str] | None:
+    """Tables whose every column is about a person's health or demographics."""
+    where = next(iter(reversed(tuple(parents))), "")
+    if words[-1] in ID_WORDS:
+        return None  # the table's own key, or a key to another table
+    if near & HEALTH_CONTEXTS and not set(words) & RECORD_WORDS:
+        return "user.health_and_medical", f"is part of a health record ({where!r})"
+    if near & DEMOGRAPHIC_CONTEXTS and not set(words) & {"band", "income"}:
+        return "user.demographic", f"describes people ({where!r})"
+    return None
+
+
+def _by_context(
+    words: tuple[str, ...], near: set[str], parents: Iterable[str]
+) -> tuple[str, str] | None:
+    """Categories that only what a field sits in can tell."""
+    where = next(iter(reversed(tuple(parents))), "")
+    first = words[0]
+    if words[-1] in ID_WORDS:
+        return None
+    if first in PHONE_WORDS and near & PHONE_CONTEXTS:
+        return "user.contact.phone_number", f"is a phone number of a call or message ({where!r})"
+    if set(words) & CONTENT_WORDS and near & CONTENT_CONTEXTS:
+        return "user.content.private", f"is what someone wrote ({where!r})"
+    if set(words) & CARD_WORDS and near & CARD_CONTEXTS:
+        return "user.financial.credit_card", f"describes a payment card ({where!r})"
+    if near & PERSON_CONTEXTS or set(words) & PERSON_WORDS:
+        for word in words:
+            if word in UNDER_PEOPLE:
+                return UNDER_PEOPLE[word], f"describes a person ({where!r})"
+    return None
 
 
 # Only patterns whose first word is in the name can match: look them up by it.

@@ -123,7 +123,7 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.financial", ("salary",)),
     P("user.financial", ("income",)),
     # credentials
-    P("user.authorization.password", ("password",), unless=("policy", "reset", "expires", "length", "changed")),
+    P("user.authorization.password", ("password",), unless=("policy", "reset", "expires", "length", "changed", "change", "authentication")),
     P("user.authorization.password", ("passwd",)),
     P("user.authorization.credentials", ("secret",), unless=("name", "id", "arn")),
     P("user.authorization.credentials", ("access", "token")),
@@ -132,6 +132,11 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.authorization.credentials", ("apikey",)),
     P("user.authorization.credentials", ("private", "key")),
     P("user.authorization.credentials", ("otp",)),
+    P("user.authorization.credentials", ("token",), unless=("type", "types", "expires", "count", "url", "scopes")),
+    P("user.authorization.credentials", ("public", "key")),
+    P("user.authorization.credentials", ("key",), context=("gpg", "ssh", "signing", "key", "keys")),
+    P("user.authorization.credentials", ("validation", "code")),
+    P("user.contact.email", ("emails",)),
     # devices and places
     P("user.device.ip_address", ("ip",)),
     P("user.device.ip_address", ("ipaddress",)),
@@ -162,10 +167,12 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.biometric.voice", ("audio",)),
     P("user.biometric.voice", ("recording",), unless=("id", "ids", "url", "status", "count", "duration", "sid")),
     P("user.biometric.voice", ("recordings",), unless=("id", "ids", "count", "url")),
-    P("user.biometric.voice", ("voice",), unless=("id", "name", "model")),
+    P("user.biometric.voice", ("voice",), unless=("id", "name", "model", "url", "method", "fallback")),
+    P("user.content.self_image", ("avatar",), unless=("id", "ids")),
+    P("user.content.self_image", ("gravatar",)),
     P("user.biometric.voice", ("voicemail",)),
     P("user.biometric.voice", ("file",), context=("audio", "transcriptions", "transcription", "recording", "recordings", "speech", "voice", "listen")),
-    P("user.biometric.fingerprint", ("fingerprint",), unless=("key", "ssh", "tls", "cert", "certificate")),
+    P("user.biometric.fingerprint", ("fingerprint",), unless=("key", "ssh", "tls", "cert", "certificate", "authorization", "gpg", "token")),
     P("user.biometric", ("face",), context=PEOPLE),
     P("user.content.private", ("transcript",)),
     P("user.content.private", ("transcription",)),
@@ -176,7 +183,6 @@ PATTERNS: tuple[Pattern, ...] = (
     P("user.content.private", ("text",), context=CONVERSATION),
     P("user.content.private", ("body",), context=CONVERSATION),
     P("user.content.private", ("message",), context=CONVERSATION, unless=("id", "type", "status", "error")),
-    P("user.content.private", ("comment",)),
     P("user.content.private", ("chat", "history")),
     # health
     P("user.health_and_medical", ("diagnosis",)),
@@ -207,3 +213,245 @@ FORMATS: dict[str, str] = {
 MEDIA_TYPES: dict[str, str] = {
     "audio": "user.biometric.voice",
 }
+
+# -- context: what a field sits in says as much as its name --------------------
+
+# People a field can point at: a field named after one holds a person (or their id).
+PERSON_REFERENCES = (
+    "user", "users", "owner", "owners", "assignee", "assignees", "creator", "author", "authors",
+    "actor", "sender", "recipient", "recipients", "invitee", "inviter", "reviewer", "reviewers",
+    "requester", "approver", "uploader", "committer", "contributor", "contributors", "member",
+    "members", "follower", "subscriber", "customer", "patient", "employee",
+    "shopper", "buyer", "claimant", "principal", "participant", "participants", "caller",
+    "callee", "agent", "clerk", "manager", "person", "editor", "mentioned",
+    "usernames", "identity", "attendee", "guest", "passenger", "applicant", "beneficiary",
+    "receiver", "payer", "payee", "cardholder", "holder", "recipient", "minister",
+)  # fmt: skip
+# Names for what a row is keyed by: with a person word before them, a person's id.
+ID_WORDS = ("id", "ids", "key", "sk", "reference", "ref", "identifier", "dn", "uuid", "guid", "no")
+# Contexts about people: under them, generic fields (url, locale, photo …) are personal.
+PERSON_CONTEXTS = frozenset(PEOPLE) | frozenset(
+    {"person", "people", "users", "user", "profile", "account", "author", "member", "members",
+     "shopper", "customer", "customers", "patient", "contact", "contacts", "social", "private",
+     "public", "identity", "participant", "employee", "employees", "owner", "minister", "caller",
+     "address", "addresses", "location", "browser", "device", "client", "auth", "credential",
+     "credentials", "login", "shipping", "billing", "recipient", "holder"}
+)  # fmt: skip
+# Contexts about things: a `name`, `email` or `address` there belongs to a thing, not a person.
+THING_CONTEXTS = frozenset(
+    {"organization", "organisation", "org", "orgs", "group", "groups", "supplier", "store",
+     "warehouse", "center", "site", "promotion", "repository", "repo", "connection",
+     "network", "endpoint", "port", "peer", "tunnel", "dns", "webhook", "server", "host",
+     "container", "node", "bank", "merchant", "company", "category", "installation", "runner",
+     "domain", "ice", "sip", "incoming", "traffic", "filter", "scanning", "income", "band",
+     "item", "product", "catalog", "page", "api", "overview", "health", "check", "pages"}
+)  # fmt: skip
+# A field that says something about data, not the data: is_…, can_edit_email, email_sent.
+FLAG_FIRST = frozenset(
+    {
+        "is",
+        "has",
+        "can",
+        "skip",
+        "allow",
+        "allowed",
+        "enable",
+        "should",
+        "use",
+        "show",
+        "must",
+        "verifiable",
+    }
+)
+FLAG_LAST = frozenset(
+    {
+        "type",
+        "types",
+        "count",
+        "enabled",
+        "sent",
+        "digests",
+        "domains",
+        "result",
+        "status",
+        "index",
+        "template",
+        "in",
+        "allowed",
+        "policy",
+        "band",
+        "strangers",
+        "verified",
+        "length",
+        "changed",
+        "mode",
+    }
+)
+# Words kept as they are when a name starts with a short prefix (c_name: the c_ goes).
+SHORT_WORDS = frozenset(
+    {
+        "ip",
+        "id",
+        "os",
+        "dob",
+        "ssn",
+        "zip",
+        "tax",
+        "pin",
+        "sms",
+        "url",
+        "api",
+        "vat",
+        "sdk",
+        "iso",
+        "gmt",
+        "bio",
+        "sex",
+        "age",
+        "dea",
+        "npi",
+        "mac",
+        "gps",
+        "lat",
+        "lng",
+        "lon",
+        "pan",
+        "cvc",
+        "cvv",
+        "bic",
+        "ein",
+        "otp",
+        "fax",
+        "tel",
+        "job",
+        "raw",
+        "to",
+        "from",
+        "pm",
+        "key",
+        "e",
+        "ni",
+    }
+)
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "custkey": ("customer", "key"), "cust": ("customer",), "addr": ("address",),
+    "emailaddress": ("email", "address"), "acct": ("account",), "usr": ("user",),
+}  # fmt: skip
+# Table and object names whose every column is about a person's health or demographics.
+HEALTH_CONTEXTS = frozenset(
+    {"condition", "drug", "measurement", "observation", "death", "visit", "diagnosis",
+     "procedure", "specimen", "note", "clinical", "medication", "prescription", "lab",
+     "vital", "vitals", "encounter", "allergy", "immunization", "nlp", "exposure", "cost"}
+)  # fmt: skip
+DEMOGRAPHIC_CONTEXTS = frozenset({"demographics", "demographic", "household"})
+# Generic fields that are personal under a person context, and what they hold there.
+UNDER_PEOPLE: dict[str, str] = {
+    "url": "user.contact.url", "html": "user.contact.url", "blog": "user.contact.url",
+    "website": "user.contact.url", "homepage": "user.contact.url", "same": "user.contact.url",
+    "twitter": "user.account.username", "photo": "user.content.self_image",
+    "picture": "user.content.self_image", "image": "user.content.self_image",
+    "bio": "user.demographic.profile", "about": "user.demographic.profile",
+    "hireable": "user.demographic.profile", "company": "user.workplace",
+    "job": "user.job_title", "locale": "user.demographic.language",
+    "language": "user.demographic.language", "timezone": "user.location.imprecise",
+    "zone": "user.location.imprecise", "gmt": "user.location.imprecise",
+    "country": "user.contact.address.country", "state": "user.contact.address.state",
+    "region": "user.contact.address.state", "county": "user.contact.address",
+    "province": "user.contact.address.state", "house": "user.contact.address.street",
+    "suite": "user.contact.address.street", "browser": "user.device", "os": "user.device",
+    "device": "user.device", "agent": "user.device", "screen": "user.device",
+    "location": "user.location.imprecise", "ldap": "user.unique_id", "external": "user.unique_id",
+    "salutation": "user.name", "marital": "user.demographic.marital_status",
+    "education": "user.demographic", "income": "user.financial", "credit": "user.financial",
+    "acctbal": "user.financial", "balance": "user.financial", "nation": "user.contact.address.country",
+    "nationkey": "user.contact.address.country", "specialty": "user.job_title",
+    "npi": "user.government_id", "dea": "user.government_id", "emails": "user.contact.email",
+}  # fmt: skip
+# Phone numbers under a messaging or calling context: from, to, number.
+PHONE_CONTEXTS = frozenset(
+    {
+        "sms",
+        "call",
+        "calls",
+        "message",
+        "messages",
+        "verify",
+        "lookup",
+        "lookups",
+        "ni",
+        "phone",
+        "to",
+        "conversation",
+        "fax",
+    }
+)
+PHONE_WORDS = frozenset({"from", "to", "number", "msisdn", "forwarded", "caller"})
+# Content under a conversation or post: body, text, raw …
+CONTENT_CONTEXTS = frozenset(
+    {
+        "post",
+        "posts",
+        "message",
+        "messages",
+        "comment",
+        "comments",
+        "issue",
+        "issues",
+        "review",
+        "topic",
+        "topics",
+        "note",
+        "notes",
+        "pm",
+        "chat",
+        "conversation",
+        "invite",
+        "reply",
+        "ticket",
+        "content",
+    }
+)
+CONTENT_WORDS = frozenset(
+    {"body", "raw", "cooked", "text", "snippet", "message", "content", "excerpt"}
+)
+# Card data under a card or payment-method context.
+CARD_CONTEXTS = frozenset(
+    {"card", "cards", "carddetails", "payment", "stored", "method", "recurring", "additional"}
+)
+CARD_WORDS = frozenset(
+    {
+        "expiry",
+        "expiration",
+        "security",
+        "last",
+        "four",
+        "last4",
+        "summary",
+        "alias",
+        "cvc",
+        "cvv",
+        "pan",
+    }
+)
+# In a health record, these describe the record, not the person.
+RECORD_WORDS = frozenset(
+    {
+        "type",
+        "unit",
+        "range",
+        "low",
+        "high",
+        "system",
+        "encoding",
+        "language",
+        "lot",
+        "revenue",
+        "charge",
+        "cost",
+        "paid",
+        "total",
+        "occurrence",
+    }
+)
+# Words in a field's own name that say whose data it is (billing_email, receiverEmail).
+PERSON_WORDS = frozenset(PEOPLE) | frozenset(PERSON_REFERENCES)
