@@ -1,0 +1,56 @@
+"""FS306: an internal flow carries sensitive data with no authentication (zero trust)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flowscope.analyze.rule import Rule
+from flowscope.analyze.unmonitored_third_party_flow import flow_categories
+from flowscope.analyze.vendors import severity_for
+from flowscope.model import Estate, Finding, Hop, Severity
+from flowscope.model.categories import Sensitivity, highest_sensitivity
+
+
+def check(estate: Estate) -> Iterator[Finding]:
+    for source, target, key, data in estate.flows():
+        ends = (estate.node(source), estate.node(target))
+        if any(e.get("zone") != "internal" or e.get("type") == "actor" for e in ends):
+            continue
+        if data.get("authenticated") is True:
+            continue
+        categories = flow_categories(data)
+        level = highest_sensitivity(categories)
+        if level < Sensitivity.PERSONAL:
+            continue
+        state = (
+            "without authentication"
+            if data.get("authenticated") is False
+            else "with no authentication on record"
+        )
+        yield Finding(
+            rule_id=RULE.id,
+            severity=severity_for(level),
+            title=RULE.title,
+            message=(
+                f"{ends[0]['name']} → {ends[1]['name']} carries {', '.join(categories)} {state}"
+            ),
+            subjects=(source, target, key),
+            categories=tuple(categories),
+            locations=tuple(data["sources"]),
+            path=(Hop(source, target, "flow", tuple(data["sources"])),),
+        )
+
+
+RULE = Rule(
+    id="FS306",
+    title="Internal flow of sensitive data without authentication",
+    severity=Severity.MEDIUM,
+    rationale=(
+        "Zero trust: being inside the network proves nothing. An internal connection that "
+        "carries personal data must verify who is calling."
+    ),
+    remediation=(
+        "Authenticate the connection (mTLS, signed tokens) and record `authenticated: true`."
+    ),
+    check=check,
+)
