@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -85,3 +86,19 @@ def test_each_rule_fires_where_it_should(tmp_path: Path) -> None:
     undeclared = next(f for f in estate.findings if f.rule_id == "FS303")
     assert undeclared.categories == ("user.contact.phone_number",)
     assert any(s.file == "vendor.yaml" for s in undeclared.locations)
+
+
+def test_rank_puts_the_most_exposed_integration_point_first() -> None:
+    from conftest import ACME, run_cli
+
+    result = run_cli("rank", str(ACME), "--format", "json")
+    points = json.loads(result.stdout)
+    assert points[0]["target"] == "system:gong"  # voice to an unmonitored AI vendor with no DPA
+    assert [p["score"] for p in points] == sorted((p["score"] for p in points), reverse=True)
+    stripe = next(p for p in points if p["target"] == "system:stripe")
+    assert stripe["factors"] == {
+        "data": 10.5
+    }  # monitored, authenticated, encrypted, DPA, EU, reviewed
+    assert stripe["score"] == 10.5
+    table = run_cli("rank", str(ACME), "--top", "3").stdout.splitlines()
+    assert len(table) == 4 and "Gong" in table[1]

@@ -6,11 +6,13 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flowscope import analyze, config, export
 from flowscope import classify as classify_module
+from flowscope.analyze import exposure_score
 from flowscope.export import sarif
 from flowscope.ingest import inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
@@ -133,6 +135,12 @@ def classify(name: str, context: Sequence[str] = ()) -> dict[str, Any]:
     """
     result = classify_module.classify(name, context)
     return {"name": name, "categories": list(result.categories), "reasons": list(result.reasons)}
+
+
+def rank(estate: Estate) -> list[dict[str, Any]]:
+    """Integration points (flows into third parties or the public), most exposed first."""
+    today = estate.policy.today or date.today()
+    return [point.to_dict() for point in exposure_score.rank(estate, today)]
 
 
 def render_findings(estate: Estate, fmt: str) -> str:

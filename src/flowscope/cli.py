@@ -15,7 +15,7 @@ from flowscope import api
 from flowscope.export import EXPORTERS
 from flowscope.ingest.sql.estate import read_catalog
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
-from flowscope.render.report import SEVERITY_CHOICES, lineage_table, paths_table
+from flowscope.render.report import SEVERITY_CHOICES, lineage_table, paths_table, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
@@ -113,6 +113,17 @@ def _parser() -> argparse.ArgumentParser:
     paths.add_argument("--masked", action="store_true", help="show masked paths too")
     paths.add_argument("--format", choices=("table", "json"), default="table")
     paths.set_defaults(run=_paths)
+
+    rnk = commands.add_parser(
+        "rank",
+        help="integration points by exposure score: where to red-team first",
+        description="Scores every flow into a third party or the public zone; "
+        "docs/architecture.md gives the formula.",
+    )
+    rnk.add_argument("path", help=PATH_HELP)
+    rnk.add_argument("--top", type=int, default=20)
+    rnk.add_argument("--format", choices=("table", "json"), default="table")
+    rnk.set_defaults(run=_rank)
 
     clf = commands.add_parser(
         "classify",
@@ -219,6 +230,24 @@ def _paths(args: argparse.Namespace) -> int:
     else:
         _write(paths_table(estate, found), "-")
     return EXIT_OK if found or args.to is None else EXIT_FINDINGS
+
+
+def _rank(args: argparse.Namespace) -> int:
+    estate = api.load(args.path)
+    _report_diagnostics(estate)
+    points = api.rank(estate)[: args.top]
+    if args.format == "json":
+        _write(json.dumps(points, indent=2) + "\n", "-")
+        return EXIT_OK
+    lines = [f"{'SCORE':>6}  INTEGRATION POINT  (why)"]
+    for point in points:
+        ends = f"{estate.node(point['source'])['name']} → {estate.node(point['target'])['name']}"
+        why = ", ".join(
+            f"{k} x{v}" if k != "data" else f"data {v}" for k, v in point["factors"].items()
+        )
+        lines.append(f"{point['score']:>6}  {ends}  ({why})")
+    _write("\n".join(printable(line) for line in lines) + "\n", "-")
+    return EXIT_OK
 
 
 def _classify(args: argparse.Namespace) -> int:
