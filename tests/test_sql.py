@@ -393,3 +393,27 @@ def test_a_procedure_body_is_named_not_passed_over() -> None:
     assert result["errors"][0]["message"].startswith(
         "CREATE PROCEDURE: its body is not read as a unit"
     )
+
+
+def test_a_comment_tag_declares_a_columns_categories(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "sql/tagged.sql": """\
+                create table marts.contacts (
+                    handle varchar -- flowscope: user.contact.email
+                );
+                create table marts.export as
+                select handle as contact, -- flowscope: user.contact.email
+                       notes
+                from marts.contacts;
+                """,
+        },
+    )
+    estate = flowscope.load(root)
+    export = estate.node("field:warehouse/marts.export.contact")
+    assert export["categories"] == ["user.contact.email"]
+    assert export["classified_by"] == "tag"
+    assert estate.node("field:warehouse/marts.contacts.handle")["categories"] == [
+        "user.contact.email"
+    ]

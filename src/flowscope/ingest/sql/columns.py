@@ -67,10 +67,30 @@ def table_name(table: exp.Table) -> str:
     return ".".join(identifier(p) for p in parts if p is not None and identifier(p))
 
 
+_TAG = re.compile(r"flowscope:\s*([a-z0-9_.,\s]+)", re.IGNORECASE)
+
+
+def comment_tags(node: exp.Expr) -> tuple[str, ...]:
+    """Categories a ``-- flowscope: user.contact.email`` comment on a column declares.
+
+    >>> column = exp.column("email")
+    >>> column.add_comments([" flowscope: user.contact.email, user.name"])
+    >>> comment_tags(column)
+    ('user.contact.email', 'user.name')
+    """
+    found: list[str] = []
+    for comment in node.comments or []:
+        match = _TAG.search(comment)
+        if match:
+            found += [t.strip().lower() for t in match.group(1).split(",") if t.strip()]
+    return tuple(found)
+
+
 @dataclass
 class Output:
     name: str
     sources: Sources
+    tags: tuple[str, ...] = ()
 
 
 class QueryTracer:
@@ -156,7 +176,7 @@ class QueryTracer:
                 inner = self._scopes.get(id(node))
                 for output in self._scope_outputs(inner)[:1] if inner else []:
                     merge(sources, through(output.sources, strongest(transform, "derived")))
-        return [Output(output_name(projection), sources)]
+        return [Output(output_name(projection), sources, comment_tags(projection))]
 
     def _star(self, scope: Scope, projection: exp.Expr) -> list[Output]:
         wanted = projection.table if isinstance(projection, exp.Column) else ""

@@ -164,6 +164,13 @@ def load_lineage(
             estate.add_edge(
                 table_node, stored, "lineage", where, key="lineage", statement=statement["index"]
             )
+        for column, categories in statement.get("tags", {}).items():
+            table = column.rpartition(".")[0]
+            if table not in ids:
+                ids[table] = _dataset(estate, system, table, file, temporary, where)
+            tagged = _field(estate, ids, column, where)
+            if tagged:  # a `-- flowscope: <category>` comment: explicit, it wins
+                estate.add_node(tagged, "field", where, declared_categories=categories)
         for edge in statement["columns"]:
             source_field = _field(estate, ids, edge["source"], where)
             target_field = _field(estate, ids, edge["target"], where)

@@ -27,6 +27,7 @@ from flowscope.ingest.sql.columns import (
     Output,
     QueryTracer,
     Sources,
+    comment_tags,
     identifier,
     merge,
     strongest,
@@ -76,6 +77,9 @@ class Statement:
     columns: dict[str, Sources] = field(default_factory=dict)  # "table.column" -> sources
     temporary: set[str] = field(default_factory=set)  # tables this statement creates as temporary
     locations: dict[str, str] = field(default_factory=dict)  # table -> "path:<uri>" it is stored at
+    tags: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # "table.column" -> declared categories
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +91,7 @@ class Statement:
             "columns": _edges(self.columns),
             "temporary": sorted(self.temporary),
             "locations": dict(sorted(self.locations.items())),
+            "tags": dict(sorted(self.tags.items())),
         }
 
 
@@ -279,6 +284,10 @@ def _create(
             for c in target_node.expressions
             if isinstance(c, (exp.ColumnDef, exp.Identifier, exp.Column))
         ]
+        for column in target_node.expressions:
+            if isinstance(column, exp.ColumnDef) and comment_tags(column):
+                name = f"{table_name(target_node.this)}.{identifier(column.this)}"
+                statement.tags[name] = list(comment_tags(column))
         target_node = target_node.this
     if not isinstance(target_node, exp.Table):
         kind = str(expression.args.get("kind") or "").upper()
@@ -310,7 +319,7 @@ def _create(
     else:  # a table declared with its columns: nothing moves yet, but SELECT * can expand
         state.known_columns[target] = declared
         state.written.pop(target, None)
-        return statement if statement.locations else None
+        return statement if statement.locations or statement.tags else None
     return statement
 
 
@@ -707,6 +716,8 @@ def _write(statement: Statement, target: str, names: list[str], outputs: list[Ou
     statement.targets.add(target)
     for name, output in zip(names, outputs, strict=False):
         key = f"{target}.{name}"
+        if output.tags:
+            statement.tags[key] = list(output.tags)
         statement.columns.setdefault(key, {})
         merge(statement.columns[key], output.sources)
 
