@@ -64,3 +64,24 @@ def test_flowscope_classify_reads_names_and_json_lines() -> None:
         {"name": "name", "categories": [], "reasons": []},
     ]
     assert "not a name or a JSON line" in result.stderr
+
+
+def test_an_estate_adds_its_own_words_and_overrides(tmp_path) -> None:
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "sql" / "x.sql").write_text(
+        "create table marts.m as select mbr_handle, tier, zz_secret from raw.r;\n"
+    )
+    (tmp_path / "flowscope.yaml").write_text(
+        "classify:\n"
+        "  patterns:\n"
+        "    - {category: user.account.username, words: [mbr, handle]}\n"
+        "  overrides:\n"
+        "    tier: [user.financial]\n"
+        '    "field:warehouse/marts.m.zz_secret": []\n'
+    )
+    estate = flowscope.load(tmp_path)
+    field = "field:warehouse/marts.m."
+    assert estate.node(field + "mbr_handle")["categories"] == ["user.account.username"]
+    assert estate.node(field + "tier")["classified_by"] == "override"
+    assert estate.node(field + "tier")["categories"] == ["user.financial"]
+    assert estate.node(field + "zz_secret")["categories"] == []

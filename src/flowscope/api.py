@@ -74,7 +74,7 @@ def load(
     remote = allow_remote_refs or cfg.allow_remote_refs
     openapi.read_specs(estate, sources, allow_remote_refs=remote)
     _read_sql(estate, cfg, reading, jobs)
-    classify_module.annotate(estate)
+    classify_module.annotate(estate, *_classify_settings(cfg))
     estate.findings = analyze.analyze(estate)
     if strict:
         estate.diagnostics = [_promote(d) for d in estate.diagnostics]
@@ -252,6 +252,19 @@ def _read_systems(estate: Estate, files: list[Path]) -> None:
             continue
         parsed.append(systems.transform(doc))
     systems.load(estate, parsed)
+
+
+def _classify_settings(
+    cfg: config.EstateConfig,
+) -> tuple[list[classify_module.Pattern], dict[str, list[str]]]:
+    section = cfg.classify
+    patterns = [
+        classify_module.Pattern(
+            p["category"], tuple(w.lower() for w in p["words"]), tuple(p.get("context", ()))
+        )
+        for p in section.get("patterns", [])
+    ]
+    return patterns, dict(section.get("overrides") or {})
 
 
 def _read_inventories(estate: Estate, cfg: config.EstateConfig, files: list[Path]) -> None:

@@ -37,6 +37,7 @@ class EstateConfig:
         (p, Source(CONFIG_FILE)) for p in DEFAULT_INVENTORY
     )
     inventory: dict[str, Any] = field(default_factory=dict)  # the rest of ``inventory:``
+    classify: dict[str, Any] = field(default_factory=dict)  # the estate's patterns and overrides
     sql: dict[str, Any] = field(default_factory=dict)  # the rest of the ``sql:`` section
     sql_where: Source = field(default_factory=lambda: Source(CONFIG_FILE))
     policy: Policy = field(default_factory=Policy)
@@ -64,6 +65,7 @@ def load_config(root: Path) -> EstateConfig:
         sql_paths=_patterns(doc, "sql/paths", DEFAULT_SQL),
         inventory_paths=_patterns(doc, "inventory/paths", DEFAULT_INVENTORY),
         inventory=dict(doc.data.get("inventory") or {}),
+        classify=dict(doc.data.get("classify") or {}),
         sql=dict(doc.data.get("sql") or {}),
         sql_where=doc.source("/sql"),
         policy=Policy(

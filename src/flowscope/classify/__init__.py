@@ -222,17 +222,54 @@ def _has_run(words: tuple[str, ...], run: tuple[str, ...]) -> bool:
     return any(words[i : i + size] == run for i in range(len(words) - size + 1))
 
 
-def annotate(estate: Estate) -> None:
-    """Classify every field node of the estate in place (categories, reasons, by)."""
+def annotate(
+    estate: Estate,
+    patterns: Iterable[Pattern] = (),
+    overrides: dict[str, list[str]] | None = None,
+) -> None:
+    """Classify every field node of the estate in place (categories, reasons, by).
+
+    ``patterns`` are the estate's own (they add to the built-in ones);
+    ``overrides`` maps a field id or a field name to its categories and wins
+    over everything but a tag in the source.
+    """
+    extra = tuple(patterns)
+    overrides = overrides or {}
     for node_id, data in estate.nodes("field"):
         context = _context(estate, node_id)
         tags = data.get("declared_categories", ())
         name, fmt, media = str(data.get("name", "")), data.get("format"), data.get("media_type")
-        result = classify(name, context, fmt, tags, media)
+        fixed = overrides.get(node_id, overrides.get(name))
+        if fixed is not None and not tags:
+            data["categories"], data["classified_by"] = list(fixed), "override"
+            data["classification_reasons"] = [
+                f"flowscope.yaml says {name!r} holds {fixed or 'nothing personal'}"
+            ]
+            continue
+        result = _with_extra(classify(name, context, fmt, tags, media), name, context, extra)
         if result.categories:
             data["categories"] = list(result.categories)
             data["classified_by"] = result.by
             data["classification_reasons"] = list(result.reasons)
+
+
+def _with_extra(
+    result: Classification, name: str, context: tuple[str, ...], extra: tuple[Pattern, ...]
+) -> Classification:
+    if not extra or result.by == "tag":
+        return result
+    leaf, parents = split_path(name)
+    written, words = tokens(leaf), core_words(tokens(leaf))  # the estate's words, as written
+    parent_words = [w for p in (*context, *parents) for w in tokens(p)]
+    found = _Found(list(result.categories), list(result.reasons))
+    for pattern in extra:
+        if _matches(pattern, written, parent_words) or _matches(pattern, words, parent_words):
+            found.add(
+                pattern.category,
+                f"name {leaf!r} matches the estate's pattern for {pattern.category}",
+            )
+    by = result.by or ("name" if found.categories else None)
+    return Classification(tuple(found.categories), tuple(found.reasons), by)
 
 
 def _context(estate: Estate, field_id: str) -> tuple[str, ...]:
@@ -246,4 +283,4 @@ def _context(estate: Estate, field_id: str) -> tuple[str, ...]:
     return ()
 
 
-__all__ = ["Classification", "annotate", "classify"]
+__all__ = ["Classification", "Pattern", "annotate", "classify"]
