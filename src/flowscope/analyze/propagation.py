@@ -228,7 +228,8 @@ class _Walk:
         elif kind == "dataset":
             for flow in index.ships.get(where, []):
                 data = estate.graph.edges[flow]
-                yield (("flow", flow), category, masked), Hop(where, flow[0], "shipped_by", ())
+                said = estate.origin(flow, "dataset") or data["sources"][0]  # the `dataset:` line
+                yield (("flow", flow), category, masked), Hop(where, flow[0], "shipped_by", (said,))
         elif kind == "flow":
             u, v, key = where
             data = estate.graph.edges[u, v, key]
