@@ -41,9 +41,7 @@ def test_e_mail_travels_from_the_crm_through_the_warehouse_sql_into_the_marketin
         ("flow", "system:marketing-automation", "system:mailchimp"),
     ]
     # every hop that moves data names the file and line that says so
-    assert all(
-        hop.evidence and hop.evidence[0].line > 0 for hop in email.path if hop.kind != "shipped_by"
-    )
+    assert all(hop.evidence and hop.evidence[0].line > 0 for hop in email.path)
     sql_hops = [hop.evidence[0].file for hop in email.path if hop.kind == "lineage"]
     assert sql_hops == [
         "sql/staging/stg_customers.sql",
