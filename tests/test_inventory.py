@@ -320,3 +320,27 @@ def test_the_sample_estates_vendor_findings() -> None:
     }
     gong = estate.node("system:gong")
     assert gong["type"] == "ai_provider" and gong["inventory"] == ["vendors.csv"]
+
+
+def test_taxonomy_keys_with_underscores_and_ai_provider_types(tmp_path: Path) -> None:
+    root = estate_with(
+        tmp_path,
+        "Vendor,Type,Data shared,Website\nPhoneCo,ai_provider,user.contact.phone_number; mailchimp.com,https://www.PhoneCo.io/about\n",
+    )
+    estate = flowscope.load(root)
+    vendor = estate.node("system:phoneco")
+    assert vendor["type"] == "ai_provider"
+    assert vendor["inventory_categories"] == ["user.contact.phone_number"]
+    assert vendor["unmapped_categories"] == ["mailchimp.com"]
+    assert vendor["domains"] == ["phoneco.io"]
+
+
+def test_an_inventory_without_a_vendor_column_makes_no_shadow_vendors(tmp_path: Path) -> None:
+    (tmp_path / "systems.yaml").write_text(
+        "systems:\n  - {id: app, type: service, zone: internal}\n  - {id: x, type: saas, zone: third_party}\n"
+        "flows:\n  - {from: app, to: x, categories: [user.contact.email]}\n"
+    )
+    (tmp_path / "vendors.csv").write_text("Data shared,DPA\nemails,yes\n")
+    estate = flowscope.load(tmp_path)
+    assert estate.inventories == []
+    assert "FS204" not in {f.rule_id for f in estate.findings}

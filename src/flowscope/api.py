@@ -283,7 +283,8 @@ def _read_inventories(estate: Estate, cfg: config.EstateConfig, files: list[Path
             estate.diagnostics.extend(exc.diagnostics)
             continue
         inventory.load(estate, found)
-        estate.inventories.append(file)
+        if found.vendors:  # an inventory that could not be read lists nobody: no shadow vendors
+            estate.inventories.append(file)
 
 
 def _read_sql(

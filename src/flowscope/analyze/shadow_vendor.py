@@ -15,14 +15,8 @@ def check(estate: Estate) -> Iterator[Finding]:
     for vendor in vendors(estate):
         if vendor.data.get("inventory"):
             continue
-        seen = (
-            "declared in systems.yaml"
-            if any(
-                s.file.endswith((".yaml", ".yml")) and "systems" in s.file
-                for s in vendor.data["sources"]
-            )
-            else "seen in the estate's files"
-        )
+        files = sorted({s.file for s in vendor.data["sources"]})
+        seen = f"known only from {', '.join(files)}"
         carried = ", ".join(vendor.categories) or "no declared data"
         yield Finding(
             rule_id=RULE.id,

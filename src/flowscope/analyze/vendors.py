@@ -59,12 +59,12 @@ def vendors(estate: Estate) -> Iterator[Vendor]:
 
 
 def vendor_location(vendor: Vendor) -> tuple[Source, ...]:
-    """The vendor's own rows (inventory first), then the flows into it."""
+    """The vendor's own rows (inventory first), then the flows into it, each once."""
     own = sorted(
         vendor.data.get("sources", []),
         key=lambda s: not s.file.endswith((".csv", ".xlsx", ".xlsm")),
     )
-    return (*own, *vendor.locations)
+    return tuple(dict.fromkeys((*own, *vendor.locations)))
 
 
 def severity_for(level: Sensitivity) -> Severity:

@@ -214,9 +214,10 @@ def category_for(text: str) -> str | None:
     >>> category_for("vibes") is None
     True
     """
-    words = " ".join(text.strip().lower().replace("_", " ").split())
-    if _KEY.match(words.replace(" ", "")) and " " not in words:
-        return words
+    written = text.strip().lower()
+    if known(written) or (_KEY.match(written) and written.split(".")[0] in ("user", "system")):
+        return written
+    words = " ".join(written.replace("_", " ").split())
     for candidate in _variants(words):
         if candidate in PHRASES:
             return PHRASES[candidate]

@@ -44,6 +44,9 @@ LIST_ATTRIBUTES = frozenset(
         "specs",
         "openapi",
         "tags",
+        "inventory",
+        "inventory_categories",
+        "unmapped_categories",
     }
 )
 
@@ -144,6 +147,9 @@ class Estate:
         for attr, value in attrs.items():
             if value is None:
                 continue  # silence is not a claim
+            if isinstance(value, dict) and isinstance(data.get(attr), dict):
+                data[attr] = {**value, **data[attr]}  # raw columns: the first source's win
+                continue
             if attr in LIST_ATTRIBUTES:
                 self._origins.setdefault((element, attr), origins.get(attr, source))
                 merged = list(data.get(attr, []))

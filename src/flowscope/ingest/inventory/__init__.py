@@ -46,7 +46,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "openapi": ("openapi", "openapi spec", "api spec", "api specification", "spec"),
 }  # fmt: skip
 REQUIRED = ("name",)
-AI_WORDS = re.compile(r"\b(ai|llm|ml|genai|speech|transcription|machine learning|model)\b", re.I)
+AI_WORDS = re.compile(
+    r"(\b|_)(ai|llm|ml|genai|speech|transcription|machine learning|model|ai_provider)(\b|_)", re.I
+)
 
 
 def normal(header: str) -> str:
@@ -188,7 +190,7 @@ def _text(value: Any, settings: Settings, problems: list[Diagnostic], where: Sou
 def _list(
     value: Any, settings: Settings, problems: list[Diagnostic], where: Source
 ) -> list[str] | None:
-    return [v.lower() for v in values.many(value)] or None
+    return [host_of(v) for v in values.many(value)] or None
 
 
 def _paths(
@@ -239,17 +241,18 @@ def load(estate: Estate, inventory: Inventory) -> None:
 
 
 def match_vendor(estate: Estate, record: VendorRecord) -> str:
-    """The system a row describes: by id, by name, by domain; else a new one."""
+    """The system a row describes: by id, then by name, then by domain; else a new one."""
     if record.facts.get("id"):
         return system_id(str(record.facts["id"]))
     wanted = record.name.casefold()
-    domains = set(record.facts.get("domains") or [])
-    for node, data in estate.nodes("system"):
+    systems = list(estate.nodes("system"))
+    for node, data in systems:
         if node == system_id(record.name) or str(data.get("name", "")).casefold() == wanted:
             return node
-        known = {d.lower() for d in data.get("domains", [])} | {
-            h.lower() for h in data.get("hosts", [])
-        }
+    domains = set(record.facts.get("domains") or [])
+    for node, data in systems:
+        known = {d.lower() for d in data.get("domains", [])}
+        known |= {h.lower() for h in data.get("hosts", [])}
         if domains and any(_same_site(d, k) for d in domains for k in known):
             return node
     return system_id(record.name)
@@ -261,10 +264,22 @@ def _same_site(given: str, known: str) -> bool:
     """
 
     def site(host: str) -> str:
-        host = re.sub(r"^[a-z]+://", "", host).split("/")[0]
-        return ".".join(host.split(".")[-2:])
+        labels = host_of(host).split(".")
+        # example.co.uk: the registrable part is three labels when the second-level one is generic
+        size = (
+            3 if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov") else 2
+        )
+        return ".".join(labels[-size:])
 
     return site(given) == site(known)
+
+
+def host_of(text: str) -> str:
+    """>>> host_of("https://www.OpenAI.com/about")
+    'openai.com'
+    """
+    host = re.sub(r"^[a-z]+://", "", text.strip().lower()).split("/")[0].split(":")[0]
+    return host.removeprefix("www.")
 
 
 def _kind(written: str | None, record: VendorRecord) -> str:
