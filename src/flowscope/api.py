@@ -20,6 +20,7 @@ from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.sql import estate as sql_estate
 from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
+from flowscope.render import map as map_render
 from flowscope.render import markdown, report
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -141,6 +142,13 @@ def rank(estate: Estate) -> list[dict[str, Any]]:
     """Integration points (flows into third parties or the public), most exposed first."""
     today = estate.policy.today or date.today()
     return [point.to_dict() for point in exposure_score.rank(estate, today)]
+
+
+def render_map(
+    estate: Estate, level: str = "system", focus: str | None = None, category: str | None = None
+) -> str:
+    """The interactive HTML map of the estate, as one self-contained page."""
+    return map_render.render(estate, level, focus, category)
 
 
 def render_findings(estate: Estate, fmt: str) -> str:

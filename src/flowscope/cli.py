@@ -36,6 +36,7 @@ examples:
   flowscope scan inventories/acme --fail-on medium     exit 1 on medium or worse
   flowscope scan inventories/acme --format json -o findings.json
   flowscope export inventories/acme --format json -o acme.json
+  flowscope map inventories/acme -o acme-map.html        the map for the weekly review
   flowscope export specs/openai.yaml --format json     one spec on its own
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
@@ -102,7 +103,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write this scan's findings as the new baseline",
     )
+    scan.add_argument("--html", default=None, metavar="FILE", help="also write the HTML map")
     scan.set_defaults(run=_scan)
+
+    mp = commands.add_parser("map", help="the interactive HTML map: one offline file")
+    mp.add_argument("path", help=PATH_HELP)
+    mp.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    mp.add_argument("--level", choices=("system", "dataset", "field"), default="system")
+    mp.add_argument(
+        "--focus", default=None, help="a node id: show only what flows into and out of it"
+    )
+    mp.add_argument("--category", default=None, help="show only flows that carry this category")
+    mp.set_defaults(run=_map)
 
     paths = commands.add_parser("paths", help="witness paths of a data category, hop by hop")
     paths.add_argument("path", help=PATH_HELP)
@@ -169,6 +181,8 @@ def _scan(args: argparse.Namespace) -> int:
     _write(api.render_findings(estate, args.format), args.output)
     if args.update_baseline:
         _write(api.baseline_document(estate), args.update_baseline)
+    if args.html:
+        _write(api.render_map(estate), args.html)
     if estate.errors:
         _say(f"flowscope: {len(estate.errors)} error(s) in the input; findings may be incomplete")
         return EXIT_BAD_INPUT
@@ -217,6 +231,14 @@ def _catalog(name: str) -> dict[str, list[str]]:
     for problem in problems:
         _say(str(problem))
     return catalog
+
+
+def _map(args: argparse.Namespace) -> int:
+    estate = api.load(args.path)
+    _report_diagnostics(estate)
+    _write(api.render_map(estate, args.level, args.focus, args.category), args.output)
+    _say(f"flowscope: map written to {args.output}")
+    return EXIT_BAD_INPUT if estate.errors else EXIT_OK
 
 
 def _paths(args: argparse.Namespace) -> int:
@@ -284,6 +306,9 @@ def _write(text: str, destination: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,117 @@
+"""The HTML map in a real browser: headless Chromium from Debian, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import ACME, REPO, run_cli
+
+CHROMIUM = os.environ.get("FLOWSCOPE_CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+HOSTILE = "<img src=x onerror=window.__xss=1>"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), (
+        f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's chromium"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def open_map(browser: Browser, html: Path, events: dict[str, list[str]]) -> Page:
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    page.on("console", lambda m: events["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on("request", lambda r: events["requests"].append(r.url))
+    page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    page.wait_for_function("document.body.dataset.drawn === 'yes'", timeout=15_000)
+    return page
+
+
+def events() -> dict[str, list[str]]:
+    return {"errors": [], "requests": [], "dialogs": []}
+
+
+def test_the_sample_estates_map_offline(browser: Browser, tmp_path: Path) -> None:
+    html = tmp_path / "acme-map.html"
+    result = run_cli("map", str(ACME), "-o", str(html))
+    assert result.returncode == 0, result.stderr
+    seen = events()
+    page = open_map(browser, html, seen)
+    shot = tmp_path / "acme-map.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("FLOWSCOPE_UPDATE_SCREENSHOT"):  # the README's picture
+        shutil.copy(shot, REPO / "docs" / "images" / "acme-map.png")
+    assert page.evaluate("window.flowscopeMap.nodes.length") == 24
+    assert page.evaluate("window.flowscopeMap.edges.length") == 27
+    first = page.locator("#findings li").first
+    assert first.get_attribute("data-rule") == "FS302"
+    first.click()
+    lit = page.evaluate("window.flowscopeMap.highlighted")
+    assert lit == [
+        "system:contact-centre|system:call-transcription|flow:contact-centre->call-transcription",
+        "system:call-transcription|system:deepgram|flow:call-transcription->deepgram",
+    ]
+    widths = page.evaluate(f"window.flowscopeMap.edges.get({lit[1]!r}).width")
+    assert widths >= 6
+    page.fill("#search", "mailchimp")
+    assert page.evaluate("window.flowscopeMap.network.getSelectedNodes()") == ["system:mailchimp"]
+    assert "system:mailchimp" in page.locator("#details p").text_content()
+    page.select_option("#category", "user.biometric.voice")
+    hidden = page.evaluate("window.flowscopeMap.edges.get().filter(e => e.hidden).length")
+    assert 0 < hidden < 27
+    assert seen["errors"] == [] and seen["dialogs"] == []
+    assert [url for url in seen["requests"] if not url.startswith("file://")] == []
+
+
+def test_hostile_names_stay_inert(browser: Browser, tmp_path: Path) -> None:
+    files = {
+        "systems.yaml": f"""\
+            systems:
+              - {{id: app, name: "<script>window.__xss=1</script>", type: service, zone: internal}}
+              - {{id: llm, name: "{HOSTILE}", type: ai_provider, zone: third_party}}
+            flows:
+              - {{from: app, to: llm, categories: [user.content.private], description: "{HOSTILE}"}}
+            """,
+        "vendors.csv": f'Vendor,Integrated systems,Data shared\n"{HOSTILE} Ltd",app,emails\n',
+        "specs/api.yaml": f"""\
+            openapi: 3.0.3
+            info: {{title: "{HOSTILE} API", version: "1"}}
+            paths: {{}}
+            """,
+        "sql/x.sql": f'create table "{HOSTILE}" as select email from raw.users;\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    html = tmp_path / "map.html"
+    run_cli("map", str(tmp_path), "-o", str(html), "--level", "dataset")
+    source = html.read_text()
+    assert "<img src=x" not in source and "<script>window" not in source
+    seen = events()
+    page = open_map(browser, html, seen)
+    page.locator("#findings li").first.click()
+    page.evaluate("window.flowscopeMap.network.selectNodes(['system:llm'])")
+    labels = page.evaluate("window.flowscopeMap.nodes.get().map(n => n.label)")
+    assert HOSTILE in labels and f"{HOSTILE} Ltd" in labels and f"{HOSTILE} API" in labels
+    assert any(HOSTILE in label for label in labels if label.startswith("<img"))
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("img").count() == 0
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    text = page.locator("#findings").text_content()
+    assert HOSTILE in text  # shown as text, not run
