@@ -13,6 +13,7 @@ from typing import Any
 from flowscope import analyze, config, export
 from flowscope import classify as classify_module
 from flowscope.analyze import exposure_score
+from flowscope.explore import ExploredEstate, FindingList
 from flowscope.export import sarif
 from flowscope.ingest import inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
@@ -48,7 +49,7 @@ def load(
     strict: bool = False,
     allow_remote_refs: bool = False,
     jobs: int | None = None,
-) -> Estate:
+) -> ExploredEstate:
     """Read an estate (a folder, one systems file, one spec or a spec's URL) and analyze it.
 
     Problems in single files are collected in ``estate.diagnostics`` and the
@@ -59,7 +60,7 @@ def load(
     """
     reading = _locate(str(path))
     cfg = config.load_config(reading.root)
-    estate = Estate(name=cfg.name, root=reading.root, policy=cfg.policy)
+    estate = ExploredEstate(name=cfg.name, root=reading.root, policy=cfg.policy)
     if reading.whole_estate:
         reading.systems_files, problems = config.expand_globs(reading.root, cfg.systems)
         estate.diagnostics.extend(problems)
@@ -76,7 +77,7 @@ def load(
     openapi.read_specs(estate, sources, allow_remote_refs=remote)
     _read_sql(estate, cfg, reading, jobs)
     classify_module.annotate(estate, *_classify_settings(cfg))
-    estate.findings = analyze.analyze(estate)
+    estate.findings = FindingList(analyze.analyze(estate))
     if strict:
         estate.diagnostics = [_promote(d) for d in estate.diagnostics]
     return estate
@@ -88,7 +89,7 @@ def scan(
     strict: bool = False,
     allow_remote_refs: bool = False,
     jobs: int | None = None,
-) -> Estate:
+) -> ExploredEstate:
     """Alias of :func:`load` that reads better in scripts: ``flowscope.scan(path).findings``."""
     return load(path, strict=strict, allow_remote_refs=allow_remote_refs, jobs=jobs)
 
