@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import nbformat
-from conftest import REPO
 from nbclient import NotebookClient
 
 import flowscope
+from conftest import REPO
 
 
 def test_the_walkthrough_runs_in_a_real_kernel() -> None:
