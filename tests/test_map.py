@@ -115,3 +115,43 @@ def test_hostile_names_stay_inert(browser: Browser, tmp_path: Path) -> None:
     assert seen["dialogs"] == [] and seen["errors"] == []
     text = page.locator("#findings").text_content()
     assert HOSTILE in text  # shown as text, not run
+
+
+def test_levels_focus_and_category(tmp_path: Path) -> None:
+    import json as _json
+    import re
+
+    def data(*args: str) -> dict:
+        html = tmp_path / "m.html"
+        result = run_cli("map", str(ACME), "-o", str(html), *args)
+        assert result.returncode == 0, result.stderr
+        block = re.search(
+            r'<script type="application/json" id="flowscope-data">(.*?)</script>',
+            html.read_text(),
+            re.S,
+        )
+        assert block is not None
+        return _json.loads(block.group(1))
+
+    systems = data()
+    assert {n["kind"] for n in systems["nodes"]} == {"system"}
+    tables = data("--level", "dataset")
+    assert {"system", "dataset"} <= {n["kind"] for n in tables["nodes"]}
+    focused = data("--focus", "system:deepgram")
+    assert {n["id"] for n in focused["nodes"]} >= {"system:deepgram", "system:call-transcription"}
+    assert "system:stripe" not in {n["id"] for n in focused["nodes"]}
+    voice = data("--category", "user.biometric.voice")
+    assert voice["edges"] and all(
+        any(c.startswith("user.biometric.voice") for c in e["categories"]) for e in voice["edges"]
+    )
+
+
+def test_scan_writes_the_map_too(tmp_path: Path) -> None:
+    html = tmp_path / "map.html"
+    result = run_cli("scan", str(ACME), "--html", str(html), "--fail-on", "none")
+    assert result.returncode == 0
+    text = html.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "vis.Network" in text
+    import re
+
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch
