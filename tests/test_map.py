@@ -155,3 +155,17 @@ def test_scan_writes_the_map_too(tmp_path: Path) -> None:
     import re
 
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)  # nothing to fetch
+
+
+def test_a_system_expands_into_its_tables_on_double_click(browser: Browser, tmp_path: Path) -> None:
+    html = tmp_path / "acme-map.html"
+    run_cli("map", str(ACME), "-o", str(html))
+    page = open_map(browser, html, events())
+    before = page.evaluate("window.flowscopeMap.nodes.length")
+    page.evaluate(
+        """() => window.flowscopeMap.network.body.emitter.emit("doubleClick", { nodes: ["system:warehouse"], edges: [] })"""
+    )
+    tables = page.evaluate(
+        "window.flowscopeMap.nodes.get().filter(n => n.id.startsWith('dataset:')).length"
+    )
+    assert tables >= 10 and page.evaluate("window.flowscopeMap.nodes.length") == before + tables

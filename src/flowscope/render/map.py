@@ -50,6 +50,8 @@ class MapData:
     findings: list[dict[str, Any]] = field(default_factory=list)
     details: dict[str, dict[str, Any]] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    # what a system holds (tables, endpoints), shown when it is expanded on the map
+    children: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def vis_network_js() -> str:
@@ -77,6 +79,8 @@ def build(
         if edge is not None:
             data.edges.append(edge)
             data.details[edge["id"]] = _details(estate.graph.edges[u, v, key])
+    if level == "system":
+        data.children = _children(estate, graph)
     shown = set(graph.nodes)
     data.findings = [
         _finding(f, i)
@@ -85,6 +89,28 @@ def build(
     ]
     data.categories = sorted({c for e in data.edges for c in e["categories"]})
     return data
+
+
+MAX_CHILDREN = 60
+
+
+def _children(estate: Estate, graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
+    """Each system's tables and endpoints, so the system-level map can expand a system."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for system in graph.nodes:
+        held = [
+            (node, estate.node(node))
+            for _, node in estate.graph.out_edges(system)
+            if estate.node(node)["kind"] in ("dataset", "endpoint")
+        ]
+        if held:
+            children[system] = [
+                {"id": node, "label": str(data.get("name", node)), "kind": data["kind"]}
+                for node, data in sorted(held, key=lambda item: str(item[1].get("name", "")))[
+                    :MAX_CHILDREN
+                ]
+            ]
+    return children
 
 
 def _view(estate: Estate, level: str) -> nx.MultiDiGraph:
@@ -233,6 +259,7 @@ def to_json(data: MapData) -> str:
             "findings": data.findings,
             "details": data.details,
             "categories": data.categories,
+            "children": data.children,
         },
         ensure_ascii=False,
         default=str,
