@@ -36,7 +36,7 @@ def test_scan_shows_the_sample_estates_findings() -> None:
     result = run_cli("scan", str(ACME))
     assert result.returncode == 1  # the policy fails on high, and several are high
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("acme-cx: 24 systems, 27 flows (8 to third parties); 42 findings")
+    assert lines[0].startswith("acme-cx: 24 systems, 27 flows (8 to third parties); 38 findings")
     assert any(
         line.startswith("high      FS101  systems.yaml:") and "OpenAI" in line for line in lines
     )
@@ -76,7 +76,7 @@ def test_output_file(tmp_path) -> None:
     out = tmp_path / "findings.json"
     result = run_cli("scan", str(ACME), "--format", "json", "-o", str(out), "--fail-on", "none")
     assert result.returncode == 0 and result.stdout == ""
-    assert len(json.loads(out.read_text())["findings"]) == 42
+    assert len(json.loads(out.read_text())["findings"]) == 38
     assert [p.name for p in tmp_path.iterdir()] == ["findings.json"]  # no temporary file left
 
 
@@ -101,7 +101,7 @@ def test_export_json_is_node_link_with_provenance(tmp_path) -> None:
     # systems.yaml declares chat content; the vendor inventory adds the customers' e-mails
     assert chat["declared_categories"] == ["user.content.private", "user.contact.email"]
     assert chat["sources"][0]["file"] == "systems.yaml" and chat["sources"][0]["line"] > 0
-    assert len(document["findings"]) == 42
+    assert len(document["findings"]) == 38
 
 
 def test_version_and_help() -> None:

@@ -109,7 +109,7 @@ def test_sarif_validates_and_meets_code_scanning_requirements() -> None:
             and rule["help"]["text"]
         )
         assert float(rule["properties"]["security-severity"]) > 0
-    assert len(run["results"]) == 42
+    assert len(run["results"]) == 38
     for result_ in run["results"]:
         region = result_["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["startColumn"] >= 1

@@ -29,7 +29,8 @@ def findings(
 ) -> Iterator[Finding]:  # fmt: skip
     """One finding per third party; its path is the witness of its most sensitive category."""
     for system, reached in exposures.items():
-        worst = max(reached, key=lambda e: (sensitivity(e.category), -len(e.path)))
+        # the most sensitive category, and of its paths the one that tells most of the story
+        worst = max(reached, key=lambda e: (sensitivity(e.category), len(e.path)))
         categories = tuple(sorted({e.category for e in reached}))
         route = " → ".join(_names(estate, worst))
         yield Finding(

@@ -183,7 +183,7 @@ class _Walk:
 
     def _arrive(self, state: State) -> None:
         (kind, where), category, masked = state
-        if kind == "flow":
+        if kind == "flow" and not masked:  # a flow carries in the clear only what is unmasked
             self.result.carried.setdefault(where, set()).add(category)
         if kind != "system":
             return

@@ -15,14 +15,22 @@ def triage(estate: Estate, findings: list[Finding], today: date) -> list[Finding
     suppresses nothing and is reported as a warning at its line.
     """
     kept: list[Finding] = []
+    used: set[int] = set()
     for finding in findings:
         finding = _override(estate, finding)
-        rule = next((s for s in estate.policy.suppressions if s.matches(finding)), None)
-        if rule is not None and not rule.expired(today):
+        matching = [s for s in estate.policy.suppressions if s.matches(finding)]
+        used.update(id(s) for s in matching)
+        rule = next((s for s in matching if not s.expired(today)), None)
+        if rule is not None:
             estate.suppressed.append((finding, rule))
         else:
             kept.append(finding)
     for suppression in estate.policy.suppressions:
+        if id(suppression) not in used and not suppression.expired(today):
+            what = (
+                suppression.fingerprint or f"{suppression.rule} {suppression.subject or ''}".strip()
+            )
+            estate.warn(f"suppression of {what} matches no finding: remove it", suppression.source)
         if suppression.expired(today):
             what = (
                 suppression.fingerprint or f"{suppression.rule} {suppression.subject or ''}".strip()

@@ -288,7 +288,7 @@ FLAG_LAST = frozenset(
     }
 )
 # Words kept as they are when a name starts with a short prefix (c_name: the c_ goes).
-SHORT_WORDS = frozenset(
+SHORT_WORDS = FLAG_FIRST | frozenset(
     {
         "ip",
         "id",

@@ -212,7 +212,7 @@ class Estate:
 
         Unmasked paths only, unless ``masked``; ``to`` is a system id or name.
         """
-        wanted = to if to is None or to.startswith("system:") else f"system:{to}"
+        wanted = to if to is None or to.startswith("system:") else self._system_named(to)
         return [
             e
             for e in self.exposures
@@ -220,6 +220,16 @@ class Estate:
             and (wanted is None or e.system == wanted)
             and (masked or not e.masked)
         ]
+
+    def _system_named(self, text: str) -> str:
+        """A system id for an id without its kind, or for a system's name in any case."""
+        if f"system:{text}" in self.graph:
+            return f"system:{text}"
+        wanted = text.casefold()
+        for node, data in self.nodes("system"):
+            if str(data.get("name", "")).casefold() == wanted:
+                return node
+        return f"system:{text}"
 
     @property
     def errors(self) -> list[Diagnostic]:

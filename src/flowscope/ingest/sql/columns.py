@@ -67,6 +67,7 @@ def table_name(table: exp.Table) -> str:
     return ".".join(identifier(p) for p in parts if p is not None and identifier(p))
 
 
+_KEY = re.compile(r"^(user|system|employee)(\.[a-z0-9_]+)*$")
 _TAG = re.compile(r"flowscope:\s*([a-z0-9_.,\s]+)", re.IGNORECASE)
 
 
@@ -81,8 +82,8 @@ def comment_tags(node: exp.Expr) -> tuple[str, ...]:
     found: list[str] = []
     for comment in node.comments or []:
         match = _TAG.search(comment)
-        if match:
-            found += [t.strip().lower() for t in match.group(1).split(",") if t.strip()]
+        if match:  # keys only: words after them are the comment's, not tags
+            found += [t for t in re.split(r"[,\s]+", match.group(1).lower()) if _KEY.match(t)]
     return tuple(found)
 
 
