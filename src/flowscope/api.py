@@ -15,7 +15,7 @@ from flowscope import classify as classify_module
 from flowscope.analyze import exposure_score
 from flowscope.explore import ExploredEstate, FindingList
 from flowscope.export import sarif
-from flowscope.ingest import inventory, openapi, systems
+from flowscope.ingest import graph_json, inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
 from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.sql import estate as sql_estate
@@ -41,6 +41,7 @@ class _Reading:
     spec_urls: list[str] = field(default_factory=list)
     sql_files: list[Path] = field(default_factory=list)
     inventory_files: list[Path] = field(default_factory=list)
+    export_file: Path | None = None
 
 
 def load(
@@ -59,6 +60,8 @@ def load(
     core). Raises ``InputError`` only when nothing can be read at all.
     """
     reading = _locate(str(path))
+    if reading.export_file is not None:
+        return _load_export(reading, strict)
     cfg = config.load_config(reading.root)
     estate = ExploredEstate(name=cfg.name, root=reading.root, policy=cfg.policy)
     if reading.whole_estate:
@@ -211,6 +214,8 @@ def _locate(text: str) -> _Reading:
         return _Reading(path.parent, True)
     if path.is_file() and path.suffix.lower() in (".csv", ".xlsx", ".xlsm"):
         return _Reading(_lone_file_root(path), False, inventory_files=[path])
+    if path.is_file() and path.suffix.lower() == ".json" and graph_json.is_export(path):
+        return _Reading(path.parent, False, export_file=path)
     if path.is_file() and path.suffix.lower() == ".sql":
         return _Reading(_lone_file_root(path), False, sql_files=[path])
     if path.is_file() and path.suffix.lower() in SPEC_SUFFIXES:
@@ -274,6 +279,22 @@ def _classify_settings(
         for p in section.get("patterns", [])
     ]
     return patterns, dict(section.get("overrides") or {})
+
+
+def _load_export(reading: _Reading, strict: bool) -> ExploredEstate:
+    """An estate read back from flowscope's JSON export, analysed again as it was."""
+    assert reading.export_file is not None
+    exported = graph_json.read(reading.export_file, reading.export_file.name)
+    estate = ExploredEstate(name=exported.name, root=reading.root, policy=exported.policy)
+    estate.policy.today = config.load_config(reading.root).policy.today
+    estate.graph = exported.graph
+    estate.inventories = exported.inventories
+    for element, attr, where in exported.origins:
+        estate.set_origin(element, attr, where)
+    estate.findings = FindingList(analyze.analyze(estate))
+    if strict:
+        estate.diagnostics = [_promote(d) for d in estate.diagnostics]
+    return estate
 
 
 def _read_inventories(estate: Estate, cfg: config.EstateConfig, files: list[Path]) -> None:

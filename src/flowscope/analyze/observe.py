@@ -41,7 +41,8 @@ def observe_via(estate: Estate) -> None:
             if dataset is None:  # no SQL was read at all: nothing to check against
                 estate.warn(f"dataset {name!r}: no SQL was read, so it cannot be checked", where)
                 continue
-            data.setdefault("via_datasets", []).append(dataset)
+            if dataset not in data.setdefault("via_datasets", []):
+                data["via_datasets"].append(dataset)
             observed += [c for c in dataset_categories(estate, dataset) if c not in observed]
         for via in data.get("via", []):
             endpoint, direction = _endpoint(estate, source, target, via)
@@ -50,7 +51,8 @@ def observe_via(estate: Estate) -> None:
                 _unknown_via(estate, target, via, where)
                 continue
             observed += [c for c in _categories(estate, endpoint, direction) if c not in observed]
-            data.setdefault("via_endpoints", []).append(endpoint)
+            if endpoint not in data.setdefault("via_endpoints", []):
+                data["via_endpoints"].append(endpoint)
         if observed:
             data["observed_categories"] = observed
 

@@ -26,8 +26,28 @@ def to_document(estate: Estate) -> dict[str, Any]:
         (u, v, k, _plain(d)) for u, v, k, d in estate.graph.edges(keys=True, data=True)
     )
     document: dict[str, Any] = nx.node_link_data(plain, edges="edges")
+    policy = estate.policy
     return {
-        "flowscope": {"format": FORMAT_VERSION, "kind": "estate-graph"},
+        "flowscope": {
+            "format": FORMAT_VERSION,
+            "kind": "estate-graph",
+            "inventories": list(estate.inventories),
+            "policy": {
+                "fail_on": policy.fail_on,
+                "review_max_age_days": policy.review_max_age_days,
+                "allowed_regions": list(policy.allowed_regions),
+                "severity": dict(policy.severities),
+                "suppressions": [s.to_dict() for s in policy.suppressions],
+            },
+            "origins": [
+                {
+                    "element": list(element) if isinstance(element, tuple) else element,
+                    "attr": attr,
+                    **where.to_dict(),
+                }
+                for element, attr, where in estate.exact_origins()
+            ],
+        },
         **document,
         "findings": [finding.to_dict() for finding in estate.findings],
         "diagnostics": [diagnostic.to_dict() for diagnostic in estate.diagnostics],

@@ -207,6 +207,24 @@ class Estate:
         """The exact place that set ``attr`` of a node id or an (u, v, key) edge."""
         return self._origins.get((element, attr))
 
+    def exact_origins(self) -> list[tuple[Any, str, Source]]:
+        """Attributes set somewhere other than their element's first source."""
+        out = []
+        for (element, attr), where in self._origins.items():
+            data = (
+                self.graph.edges[element]
+                if isinstance(element, tuple)
+                else self.graph.nodes[element]
+            )
+            sources = data.get("sources") or [None]
+            if where != sources[0]:
+                out.append((element, attr, where))
+        return out
+
+    def set_origin(self, element: Any, attr: str, where: Source) -> None:
+        """Record the exact place of an attribute (reading an export back)."""
+        self._origins[element, attr] = where
+
     def paths(self, category: str, to: str | None = None, masked: bool = False) -> list[Exposure]:
         """Witness paths of ``category`` (and the keys under it) to ``to`` or any system.
 
