@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flowscope.export import flat_graph, json_graph
+from flowscope.export import dot, flat_graph, json_graph
 from flowscope.model import Estate
 
 EXPORTERS: dict[str, Callable[[Estate], str]] = {
     "json": json_graph.export,
     "graphml": flat_graph.export_graphml,
     "gexf": flat_graph.export_gexf,
+    "dot": dot.export,
 }
 
 __all__ = ["EXPORTERS"]

@@ -203,6 +203,38 @@ class Estate:
         data: dict[str, Any] = self.graph.nodes[node_id]
         return data
 
+    def view(self, level: str) -> nx.MultiDiGraph:
+        """The estate seen at ``system``, ``dataset`` or ``field`` level (no attributes).
+
+        Flows only between systems; tables and fields bring their ``contains``
+        and ``lineage`` edges.
+        """
+        kinds = {
+            "system": {"system"},
+            "dataset": {"system", "dataset"},
+            "field": {"system", "dataset", "field"},
+        }[level]
+        edge_kinds = {"flow"} if level == "system" else {"flow", "contains", "lineage"}
+        view = nx.MultiDiGraph()
+        view.add_nodes_from(n for n, d in self.graph.nodes(data=True) if d["kind"] in kinds)
+        view.add_edges_from(
+            (u, v, k)
+            for u, v, k, d in self.graph.edges(keys=True, data=True)
+            if d["kind"] in edge_kinds and u in view and v in view
+        )
+        return view
+
+    def carried(self, u: str, v: str, key: str) -> list[str]:
+        """Every category an edge is said, seen or found to carry, sorted."""
+        data = self.graph.edges[u, v, key]
+        return sorted(
+            {
+                *data.get("declared_categories", []),
+                *data.get("observed_categories", []),
+                *data.get("categories", []),
+            }
+        )
+
     def origin(self, element: Any, attr: str) -> Source | None:
         """The exact place that set ``attr`` of a node id or an (u, v, key) edge."""
         return self._origins.get((element, attr))

@@ -65,7 +65,7 @@ def vis_network_js() -> str:
 def build(
     estate: Estate, level: str = "system", focus: str | None = None, category: str | None = None
 ) -> MapData:
-    graph = _view(estate, level)
+    graph = estate.view(level)
     if focus and focus in graph:
         keep = {focus} | nx.ancestors(graph, focus) | nx.descendants(graph, focus)
         graph = graph.subgraph(keep).copy()
@@ -111,23 +111,6 @@ def _children(estate: Estate, graph: nx.MultiDiGraph) -> dict[str, list[dict[str
                 ]
             ]
     return children
-
-
-def _view(estate: Estate, level: str) -> nx.MultiDiGraph:
-    kinds = {
-        "system": {"system"},
-        "dataset": {"system", "dataset"},
-        "field": {"system", "dataset", "field"},
-    }[level]
-    edge_kinds = {"flow"} if level == "system" else {"flow", "contains", "lineage"}
-    view = nx.MultiDiGraph()
-    view.add_nodes_from(n for n, d in estate.graph.nodes(data=True) if d["kind"] in kinds)
-    view.add_edges_from(
-        (u, v, k)
-        for u, v, k, d in estate.graph.edges(keys=True, data=True)
-        if d["kind"] in edge_kinds and u in view and v in view
-    )
-    return view
 
 
 def layout(estate: Estate, graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
@@ -185,13 +168,7 @@ def _node(estate: Estate, node: str, position: tuple[float, float]) -> dict[str,
 
 def _edge(estate: Estate, u: str, v: str, key: str, category: str | None) -> dict[str, Any] | None:
     data = estate.graph.edges[u, v, key]
-    carried = sorted(
-        {
-            *data.get("declared_categories", []),
-            *data.get("observed_categories", []),
-            *data.get("categories", []),
-        }
-    )
+    carried = estate.carried(u, v, key)
     if (
         category
         and data["kind"] == "flow"

@@ -1,0 +1,73 @@
+"""What the diagram exports (dot, mermaid) draw: a level of the estate that the tool can lay out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from flowscope.model import Estate
+
+ZONES = ("public", "internal", "third_party", "unknown")
+ZONE_TITLES = {
+    "public": "Public (people and clients)",
+    "internal": "Internal",
+    "third_party": "Third parties",
+    "unknown": "Zone not declared",
+}
+
+
+@dataclass
+class Drawing:
+    """The nodes and edges to draw, and what had to be left out to draw them."""
+
+    level: str
+    graph: nx.MultiDiGraph
+    owner: dict[str, str]  # table -> the system holding it
+    left_out: list[str] = field(default_factory=list)
+
+
+def drawing(estate: Estate, max_nodes: int, max_edges: int) -> Drawing:
+    """Tables and systems when they fit the tool's limits, systems alone when not."""
+    view = estate.view("dataset")
+    level = "dataset"
+    left_out: list[str] = []
+    if view.number_of_nodes() > max_nodes or view.number_of_edges() > max_edges:
+        tables = sum(1 for n in view if estate.node(n)["kind"] == "dataset")
+        left_out.append(
+            f"{tables} tables and their lineage (system level only: the estate is too big)"
+        )
+        view, level = estate.view("system"), "system"
+    if view.number_of_edges() > max_edges:
+        view = _strongest_flows(estate, view, max_edges, left_out)
+    owner = {
+        table: system
+        for system, table, key in view.edges(keys=True)
+        if key == "contains" and estate.node(table)["kind"] == "dataset"
+    }
+    return Drawing(level, view, owner, left_out)
+
+
+def _strongest_flows(
+    estate: Estate, view: nx.MultiDiGraph, max_edges: int, left_out: list[str]
+) -> nx.MultiDiGraph:
+    """Keep the flows carrying the most categories; name how many were dropped."""
+    ranked = sorted(view.edges(keys=True), key=lambda e: (-len(estate.carried(*e)), e))
+    kept = nx.MultiDiGraph()
+    kept.add_nodes_from(view)
+    kept.add_edges_from(ranked[:max_edges])
+    left_out.append(f"{len(ranked) - max_edges} of {len(ranked)} flows (fewest categories first)")
+    return kept
+
+
+def zone_of(estate: Estate, node: str, owner: dict[str, str]) -> str:
+    data = estate.node(owner.get(node, node))
+    zone = str(data.get("zone") or "unknown")
+    return zone if zone in ZONES else "unknown"
+
+
+def short_categories(categories: list[str], most: int = 3) -> str:
+    """A few categories for an edge label, and how many more there are."""
+    shown = ", ".join(categories[:most])
+    extra = len(categories) - most
+    return f"{shown} +{extra} more" if extra > 0 else shown
