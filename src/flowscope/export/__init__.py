@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flowscope.export import dot, flat_graph, json_graph
+from flowscope.export import dot, flat_graph, json_graph, mermaid
 from flowscope.model import Estate
 
 EXPORTERS: dict[str, Callable[[Estate], str]] = {
@@ -12,6 +12,7 @@ EXPORTERS: dict[str, Callable[[Estate], str]] = {
     "graphml": flat_graph.export_graphml,
     "gexf": flat_graph.export_gexf,
     "dot": dot.export,
+    "mermaid": mermaid.export,
 }
 
 __all__ = ["EXPORTERS"]

@@ -27,12 +27,12 @@ class Drawing:
     left_out: list[str] = field(default_factory=list)
 
 
-def drawing(estate: Estate, max_nodes: int, max_edges: int) -> Drawing:
+def drawing(estate: Estate, max_nodes: int, max_edges: int, level: str = "dataset") -> Drawing:
     """Tables and systems when they fit the tool's limits, systems alone when not."""
     view = estate.view("dataset")
-    level = "dataset"
     left_out: list[str] = []
-    if view.number_of_nodes() > max_nodes or view.number_of_edges() > max_edges:
+    too_big = view.number_of_nodes() > max_nodes or view.number_of_edges() > max_edges
+    if level == "system" or too_big:
         tables = sum(1 for n in view if estate.node(n)["kind"] == "dataset")
         left_out.append(
             f"{tables} tables and their lineage (system level only: the estate is too big)"
