@@ -102,3 +102,29 @@ def test_rank_puts_the_most_exposed_integration_point_first() -> None:
     assert stripe["score"] == 10.5
     table = run_cli("rank", str(ACME), "--top", "3").stdout.splitlines()
     assert len(table) == 4 and "Gong" in table[1]
+
+
+def test_a_system_with_no_declared_zone_is_not_assumed_safe(make_estate) -> None:
+    from flowscope import analyze
+
+    estate = flowscope.load(
+        make_estate(
+            """\
+            systems:
+              - {id: app, type: service, zone: internal}
+              - {id: mystery, type: service, zone: internal}
+              - {id: db, type: datastore, zone: internal}
+            flows:
+              - {from: app, to: mystery, authenticated: true, categories: [user.contact.email]}
+              - {from: app, to: db, authenticated: true, categories: [user.contact.email]}
+            """
+        )
+    )
+    assert not [f for f in estate.findings if f.rule_id == "FS305"]
+    # an estate built in Python (or merged from elsewhere) may leave a zone unknown
+    del estate.graph.nodes["system:mystery"]["zone"]
+
+    unencrypted = [f for f in analyze.analyze(estate) if f.rule_id == "FS305"]
+
+    assert [f.subjects[:2] for f in unencrypted] == [("system:app", "system:mystery")]
+    assert "no declared zone" in unencrypted[0].message

@@ -36,6 +36,8 @@ def _flows(estate: Estate) -> Iterator[Finding]:
             why = f"uses {protocol}, which is not encrypted"
         elif "third_party" in zones or "public" in zones:
             why = "crosses the estate's edge with no encryption on record"
+        elif None in zones:  # a system only a spec or a vendor row named: unknown is not safe
+            why = "reaches a system with no declared zone, with no encryption on record"
         else:
             continue
         yield Finding(
