@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
+import flowscope
 from conftest import ACME, REPO, run_cli
 
 HOSTILE = "<img src=x onerror=window.__xss=1>"
@@ -117,11 +118,19 @@ def test_levels_focus_and_category(tmp_path: Path) -> None:
 
     systems = data()
     assert {n["kind"] for n in systems["nodes"]} == {"system"}
+    assert len(systems["findings"]) == 38  # every finding, those about endpoints too
+    unauthenticated = [f for f in systems["findings"] if f["rule"] == "FS304"]
+    assert len(unauthenticated) == 3  # each lights up the system of its endpoint
+    assert all({n for n in f["nodes"] if n.startswith("system:")} for f in unauthenticated)
+    assert any("system:payments" in f["nodes"] for f in unauthenticated)
     tables = data("--level", "dataset")
     assert {"system", "dataset"} <= {n["kind"] for n in tables["nodes"]}
     focused = data("--focus", "system:deepgram")
     assert {n["id"] for n in focused["nodes"]} >= {"system:deepgram", "system:call-transcription"}
     assert "system:stripe" not in {n["id"] for n in focused["nodes"]}
+    drawn = {n["id"] for n in focused["nodes"]}
+    assert 0 < len(focused["findings"]) < 38
+    assert all(set(f["nodes"]) & drawn for f in focused["findings"])
     voice = data("--category", "user.biometric.voice")
     assert voice["edges"] and all(
         any(c.startswith("user.biometric.voice") for c in e["categories"]) for e in voice["edges"]
@@ -151,3 +160,24 @@ def test_a_system_expands_into_its_tables_on_double_click(browser: Browser, tmp_
         "window.flowscopeMap.nodes.get().filter(n => n.id.startsWith('dataset:')).length"
     )
     assert tables >= 10 and page.evaluate("window.flowscopeMap.nodes.length") == before + tables
+
+
+def test_the_map_and_fs101_agree_on_monitoring(make_estate) -> None:
+    from flowscope.render import map as map_module
+
+    estate = flowscope.load(
+        make_estate(
+            """\
+            systems:
+              - {id: app, type: service, zone: internal}
+              - {id: vendor, type: saas, zone: third_party, monitored: true}
+            flows:
+              - {from: app, to: vendor, monitored: false, categories: [user.contact.email]}
+              - {from: app, to: vendor, name: audited, categories: [user.contact.email]}
+            """
+        )
+    )
+    unmonitored = {f.subjects[2] for f in estate.findings if f.rule_id == "FS101"}
+    drawn = {e["id"].split("|")[2] for e in map_module.build(estate).edges if e["unmonitored"]}
+
+    assert drawn == unmonitored == {"flow:app->vendor"}

@@ -82,11 +82,11 @@ def build(
     if level == "system":
         data.children = _children(estate, graph)
     shown = set(graph.nodes)
-    data.findings = [
-        _finding(f, i)
-        for i, f in enumerate(estate.findings)
-        if set(f.subjects[:2]) & shown or f.path
-    ]
+    data.findings = []
+    for index, finding in enumerate(estate.findings):
+        entry = _finding(estate, finding, index)
+        if set(entry["nodes"]) & shown:  # listed when something it concerns is drawn
+            data.findings.append(entry)
     data.categories = sorted({c for e in data.edges for c in e["categories"]})
     return data
 
@@ -177,12 +177,10 @@ def _edge(estate: Estate, u: str, v: str, key: str, category: str | None) -> dic
         return None
     level = highest_sensitivity(carried)
     third = estate.node(v).get("zone") == "third_party"
-    unmonitored = (
-        data["kind"] == "flow"
-        and third
-        and data.get("monitored") is not True
-        and estate.node(v).get("monitored") is not True
-    )
+    # As FS101 decides: the flow's own word wins, else the receiver's.
+    own = data.get("monitored")
+    monitored = own if own is not None else estate.node(v).get("monitored")
+    unmonitored = data["kind"] == "flow" and third and monitored is not True
     return {
         "id": f"{u}|{v}|{key}",
         "from": u,
@@ -196,10 +194,27 @@ def _edge(estate: Estate, u: str, v: str, key: str, category: str | None) -> dic
     }
 
 
-def _finding(finding: Finding, index: int) -> dict[str, Any]:
+def _system_of(estate: Estate, node: str) -> str | None:
+    """The system holding an endpoint, table or field (through ``contains`` edges)."""
+    seen = set()
+    while node in estate.graph and node not in seen:
+        if estate.node(node)["kind"] == "system":
+            return node
+        seen.add(node)
+        holders = [u for u, _, k in estate.graph.in_edges(node, keys=True) if k == "contains"]
+        if not holders:
+            return None
+        node = holders[0]
+    return None
+
+
+def _finding(estate: Estate, finding: Finding, index: int) -> dict[str, Any]:
+    # The systems holding what a finding names, so that an endpoint's finding
+    # (FS304) lights up its system on a map that draws no endpoints.
     nodes = {n for hop in finding.path for n in (hop.source, hop.target)} | set(
         finding.subjects[:2]
     )
+    nodes |= {s for n in list(nodes) if (s := _system_of(estate, n)) is not None}
     edges = [f"{hop.source}|{hop.target}" for hop in finding.path]
     return {
         "index": index,
