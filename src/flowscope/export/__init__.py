@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flowscope.export import dot, flat_graph, json_graph, mermaid
+from flowscope.export import cyclonedx, dot, flat_graph, json_graph, mermaid
 from flowscope.model import Estate
 
 EXPORTERS: dict[str, Callable[[Estate], str]] = {
@@ -13,6 +13,7 @@ EXPORTERS: dict[str, Callable[[Estate], str]] = {
     "gexf": flat_graph.export_gexf,
     "dot": dot.export,
     "mermaid": mermaid.export,
+    "cyclonedx": cyclonedx.export,
 }
 
 __all__ = ["EXPORTERS"]
