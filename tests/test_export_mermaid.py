@@ -129,3 +129,35 @@ def test_hostile_names_render_as_text(mermaid_page: Page, make_estate, tmp_path)
     assert 'quote" pipe| hash# back`tick end' in drawn["labels"]
     assert drawn["images"] == 0
     assert mermaid_page.evaluate("window.__xss") is None
+
+
+def test_more_systems_than_characters_allow_keeps_the_strongest_flows(make_estate) -> None:
+    import flowscope
+    from flowscope.export import mermaid
+
+    size = 2_500
+    systems = "\n".join(
+        f"  - {{id: s{i}, name: Service {i}, type: service, zone: internal}}" for i in range(size)
+    )
+    flows = "\n".join(
+        f"  - {{from: s{i}, to: s{i + 1}, categories: [user.contact.email"
+        + (", user.financial.credit_card" if i % 100 == 0 else "")
+        + "]}"
+        for i in range(size - 1)
+    )
+    estate = flowscope.load(make_estate(f"systems:\n{systems}\nflows:\n{flows}\n"))
+
+    text = mermaid.export(estate)
+
+    assert len(text) <= mermaid.MAX_CHARACTERS
+    title = text.splitlines()[1]
+    assert (
+        "flows (fewest categories first)" in title and "systems that no drawn flow touches" in title
+    )
+    assert text.count("-->") > 0
+    kept = {line.split()[0] for line in text.splitlines() if "-->" in line}
+    ids = {
+        line.split('["')[0].strip(): line for line in text.splitlines() if '["Service 0"]' in line
+    }
+    assert ids  # Service 0 sends card data: among the strongest flows, so it is drawn
+    assert next(iter(ids)) in kept

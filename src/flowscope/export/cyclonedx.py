@@ -40,7 +40,10 @@ def _flowscope_version() -> str:
 def to_document(estate: Estate) -> dict[str, Any]:
     serial = _serial(estate)
     systems = dict(estate.nodes("system"))
-    services = [_service(estate, serial, system, data) for system, data in sorted(systems.items())]
+    data = _data_by_system(estate, serial)
+    services = [
+        _service(system, attrs, data.get(system, [])) for system, attrs in sorted(systems.items())
+    ]
     return {
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
@@ -59,9 +62,7 @@ def to_document(estate: Estate) -> dict[str, Any]:
     }
 
 
-def _service(
-    estate: Estate, serial: uuid.UUID, system: str, data: dict[str, Any]
-) -> dict[str, Any]:
+def _service(system: str, data: dict[str, Any], entries: list[dict[str, Any]]) -> dict[str, Any]:
     zone = str(data.get("zone") or "unknown")
     service: dict[str, Any] = {
         "bom-ref": system,
@@ -77,7 +78,6 @@ def _service(
     endpoints = [e for e in map(_endpoint, data.get("servers", [])) if e is not None]
     if endpoints:
         service["endpoints"] = endpoints
-    entries = _data(estate, serial, system)
     if entries:
         service["data"] = entries
     service["properties"] = _properties(data)
@@ -93,15 +93,12 @@ def _endpoint(server: Any) -> str | None:
     return quote(text, safe=":/?#[]@!$&'()*+,;=%~")
 
 
-def _data(estate: Estate, serial: uuid.UUID, system: str) -> list[dict[str, Any]]:
-    entries = []
+def _data_by_system(estate: Estate, serial: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
+    """Every flow, once as outbound data of its sender and once as inbound of its receiver."""
+    entries: dict[str, list[dict[str, Any]]] = {}
     for source, target, key, flow in estate.flows():
-        if system not in (source, target):
-            continue
-        direction = "outbound" if system == source else "inbound"
         for category in estate.carried(source, target, key) or [UNCLASSIFIED]:
             entry = {
-                "flow": direction,
                 "classification": category,
                 "name": key,
                 "source": [_link(serial, source)],
@@ -109,7 +106,8 @@ def _data(estate: Estate, serial: uuid.UUID, system: str) -> list[dict[str, Any]
             }
             if flow.get("description"):
                 entry["description"] = str(flow["description"])
-            entries.append(entry)
+            entries.setdefault(source, []).append({"flow": "outbound", **entry})
+            entries.setdefault(target, []).append({"flow": "inbound", **entry})
     return entries
 
 

@@ -9,7 +9,15 @@ in comments what it left out.
 
 from __future__ import annotations
 
-from flowscope.export.views import ZONE_TITLES, ZONES, Drawing, drawing, short_categories, zone_of
+from flowscope.export.views import (
+    ZONE_TITLES,
+    ZONES,
+    Drawing,
+    drawing,
+    drop_unconnected,
+    short_categories,
+    zone_of,
+)
 from flowscope.model import Estate
 
 MAX_EDGES = 500
@@ -41,10 +49,14 @@ def export(estate: Estate) -> str:
         text = _diagram(estate, shown, labelled)
         if len(text) <= MAX_CHARACTERS:
             return text
+    # Still too long: fewer flows (those carrying most categories stay), and
+    # only the systems they connect.
     edges = shown.graph.number_of_edges()
     while len(text) > MAX_CHARACTERS and edges > 0:
         edges = edges * 3 // 4
-        text = _diagram(estate, drawing(estate, MAX_NODES, edges, "system"), False)
+        cut = drawing(estate, MAX_NODES, edges, "system")
+        drop_unconnected(cut)
+        text = _diagram(estate, cut, False)
     return text
 
 

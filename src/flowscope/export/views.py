@@ -34,9 +34,8 @@ def drawing(estate: Estate, max_nodes: int, max_edges: int, level: str = "datase
     too_big = view.number_of_nodes() > max_nodes or view.number_of_edges() > max_edges
     if level == "system" or too_big:
         tables = sum(1 for n in view if estate.node(n)["kind"] == "dataset")
-        left_out.append(
-            f"{tables} tables and their lineage (system level only: the estate is too big)"
-        )
+        if tables:
+            left_out.append(f"{tables} tables and their lineage (the estate is too big for them)")
         view, level = estate.view("system"), "system"
     if view.number_of_edges() > max_edges:
         view = _strongest_flows(estate, view, max_edges, left_out)
@@ -58,6 +57,14 @@ def _strongest_flows(
     kept.add_edges_from(ranked[:max_edges])
     left_out.append(f"{len(ranked) - max_edges} of {len(ranked)} flows (fewest categories first)")
     return kept
+
+
+def drop_unconnected(drawing: Drawing) -> None:
+    """Leave out the systems no drawn flow touches, and say how many."""
+    alone = [n for n in drawing.graph if drawing.graph.degree(n) == 0]
+    if alone:
+        drawing.graph.remove_nodes_from(alone)
+        drawing.left_out.append(f"{len(alone)} systems that no drawn flow touches")
 
 
 def zone_of(estate: Estate, node: str, owner: dict[str, str]) -> str:
