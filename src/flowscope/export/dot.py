@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from flowscope.export.views import ZONE_TITLES, ZONES, Drawing, drawing, short_categories, zone_of
+from flowscope.export.views import (
+    ZONE_TITLES,
+    ZONES,
+    Drawing,
+    drawing,
+    short_categories,
+    zone_members,
+)
 from flowscope.model import Estate
 
 MAX_NODES = 300
@@ -63,11 +70,7 @@ def _comment(text: str) -> str:
 
 
 def _zone(estate: Estate, shown: Drawing, zone: str) -> list[str]:
-    members = [
-        n
-        for n in sorted(shown.graph)
-        if estate.node(n)["kind"] == "system" and zone_of(estate, n, shown.owner) == zone
-    ]
+    members = zone_members(estate, shown, zone)
     if not members:
         return []
     colour = ZONE_COLOURS.get(zone, "#f7fafc")
@@ -76,16 +79,15 @@ def _zone(estate: Estate, shown: Drawing, zone: str) -> list[str]:
         f"    label={quote(ZONE_TITLES[zone])}; style=filled; fillcolor={quote(colour)}; "
         'color="#a0aec0";',
     ]
-    for system in members:
-        tables = sorted(t for t, s in shown.owner.items() if s == system)
-        if tables:
-            name = estate.node(system).get("name", system)
-            lines.append(f"    subgraph {quote('cluster_' + system)} {{")
-            lines.append(f'      label={quote(name)}; style="rounded,filled"; fillcolor=white;')
-            lines += [f"      {_node(estate, n)}" for n in (system, *tables)]
-            lines.append("    }")
-        else:
+    for system, tables in members:
+        if not tables:
             lines.append(f"    {_node(estate, system)}")
+            continue
+        name = estate.node(system).get("name", system)
+        lines.append(f"    subgraph {quote('cluster_' + system)} {{")
+        lines.append(f'      label={quote(name)}; style="rounded,filled"; fillcolor=white;')
+        lines += [f"      {_node(estate, n)}" for n in (system, *tables)]
+        lines.append("    }")
     lines.append("  }")
     return lines
 

@@ -16,7 +16,7 @@ from flowscope.export.views import (
     drawing,
     drop_unconnected,
     short_categories,
-    zone_of,
+    zone_members,
 )
 from flowscope.model import Estate
 
@@ -82,23 +82,18 @@ def _diagram(estate: Estate, shown: Drawing, labelled: bool) -> str:
 
 
 def _zone(estate: Estate, shown: Drawing, zone: str, zid: str, ids: dict[str, str]) -> list[str]:
-    members = [
-        n
-        for n in sorted(shown.graph)
-        if estate.node(n)["kind"] == "system" and zone_of(estate, n, shown.owner) == zone
-    ]
+    members = zone_members(estate, shown, zone)
     if not members:
         return []
     lines = [f'  subgraph {zid}["{label(ZONE_TITLES[zone])}"]']
-    for system in members:
-        tables = sorted(t for t, s in shown.owner.items() if s == system)
-        if tables:
-            name = estate.node(system).get("name", system)
-            lines.append(f'    subgraph {ids[system]}_box["{label(str(name))}"]')
-            lines += [f"      {_node(estate, n, ids)}" for n in (system, *tables)]
-            lines.append("    end")
-        else:
+    for system, tables in members:
+        if not tables:
             lines.append(f"    {_node(estate, system, ids)}")
+            continue
+        name = str(estate.node(system).get("name", system))
+        lines.append(f'    subgraph {ids[system]}_box["{label(name)}"]')
+        lines += [f"      {_node(estate, n, ids)}" for n in (system, *tables)]
+        lines.append("    end")
     lines.append("  end")
     return lines
 

@@ -67,6 +67,18 @@ def drop_unconnected(drawing: Drawing) -> None:
         drawing.left_out.append(f"{len(alone)} systems that no drawn flow touches")
 
 
+def zone_members(estate: Estate, shown: Drawing, zone: str) -> list[tuple[str, list[str]]]:
+    """The systems drawn in a zone, each with the tables drawn inside it."""
+    tables: dict[str, list[str]] = {}
+    for table, system in sorted(shown.owner.items()):
+        tables.setdefault(system, []).append(table)
+    return [
+        (n, tables.get(n, []))
+        for n in sorted(shown.graph)
+        if estate.node(n)["kind"] == "system" and zone_of(estate, n, shown.owner) == zone
+    ]
+
+
 def zone_of(estate: Estate, node: str, owner: dict[str, str]) -> str:
     data = estate.node(owner.get(node, node))
     zone = str(data.get("zone") or "unknown")
