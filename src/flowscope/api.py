@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from flowscope import analyze, config, export
 from flowscope import classify as classify_module
 from flowscope.analyze import exposure_score
 from flowscope.explore import ExploredEstate, FindingList
-from flowscope.export import sarif
+from flowscope.export import json_graph, sarif
 from flowscope.ingest import graph_json, inventory, openapi, systems
 from flowscope.ingest import sql as sql_ingest
 from flowscope.ingest.openapi.documents import is_url
@@ -23,6 +24,7 @@ from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 from flowscope.render import map as map_render
 from flowscope.render import markdown, report
+from flowscope.store import Snapshot, SnapshotStore, StoreError, default_store
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # A top-level "openapi:"/"swagger:" key: unindented in YAML; anywhere in (minified) JSON.
@@ -182,6 +184,68 @@ def read_baseline(path: str | Path) -> frozenset[str]:
     raise InputError(
         _unreadable(file, "a baseline holds 'findings' (a scan's JSON) or 'fingerprints'")
     )
+
+
+def store_path(estate: Estate, store: str | Path | None = None) -> Path:
+    """``--store``, else ``.flowscope/snapshots.db`` under the estate's folder."""
+    return Path(store) if store else default_store(estate.root)
+
+
+def save_snapshot(estate: Estate, store: str | Path | None = None) -> int:
+    """Keep this scan (graph, findings, provenance) in the snapshot store; its id."""
+    findings = [(f, False) for f in estate.findings] + [(f, True) for f, _ in estate.suppressed]
+    meta = {
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "estate": estate.name,
+        "root": str(estate.root),
+        "git_commit": git_commit(estate.root),
+        "systems": sum(1 for _ in estate.nodes("system")),
+        "flows": sum(1 for _ in estate.flows()),
+        "nodes": estate.graph.number_of_nodes(),
+        "edges": estate.graph.number_of_edges(),
+    }
+    rows = [
+        {
+            "fingerprint": f.fingerprint,
+            "rule": f.rule_id,
+            "severity": f.severity.label,
+            "subject": f.subjects[0] if f.subjects else "",
+            "suppressed": suppressed,
+        }
+        for f, suppressed in findings
+    ]
+    with _open_store(store_path(estate, store)) as snapshots:
+        return snapshots.save(json_graph.to_document(estate), meta, rows)
+
+
+def history(path: str | Path, store: str | Path | None = None) -> list[Snapshot]:
+    """The snapshots kept for the estate at ``path`` (or in ``store``), oldest first."""
+    root = _locate(str(path)).root
+    location = Path(store) if store else default_store(root)
+    if not location.exists():
+        return []
+    with _open_store(location) as snapshots:
+        return snapshots.history()
+
+
+def _open_store(path: Path) -> SnapshotStore:
+    try:
+        return SnapshotStore(path)
+    except StoreError as exc:
+        raise InputError(Diagnostic(Level.ERROR, str(exc), Source(str(path)))) from None
+
+
+def git_commit(root: Path) -> str | None:
+    """HEAD of the git checkout holding ``root``; None outside git or without git."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = result.stdout.strip()
+    return commit if result.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
 def baseline_document(estate: Estate) -> str:

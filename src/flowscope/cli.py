@@ -19,6 +19,7 @@ from flowscope.render.report import SEVERITY_CHOICES, lineage_table, paths_table
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 REMOTE_HELP = "follow $refs in specs to http(s) URLs (off by default)"
+STORE_HELP = "the snapshot store (default: .flowscope/snapshots.db under the estate)"
 JOBS_HELP = "processes reading SQL files (default: the estate's sql.jobs, else one per core)"
 LINEAGE_EXAMPLES = """\
 examples:
@@ -104,7 +105,17 @@ def _parser() -> argparse.ArgumentParser:
         help="write this scan's findings as the new baseline",
     )
     scan.add_argument("--html", default=None, metavar="FILE", help="also write the HTML map")
+    scan.add_argument(
+        "--save", action="store_true", help="keep this scan in the snapshot store (see history)"
+    )
+    scan.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
     scan.set_defaults(run=_scan)
+
+    hist = commands.add_parser("history", help="the scans kept with --save, oldest first")
+    hist.add_argument("path", help=PATH_HELP)
+    hist.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
+    hist.add_argument("--format", choices=("table", "json"), default="table")
+    hist.set_defaults(run=_history)
 
     mp = commands.add_parser("map", help="the interactive HTML map: one offline file")
     mp.add_argument("path", help=PATH_HELP)
@@ -183,12 +194,31 @@ def _scan(args: argparse.Namespace) -> int:
         _write(api.baseline_document(estate), args.update_baseline)
     if args.html:
         _write(api.render_map(estate), args.html)
+    if args.save:
+        snapshot = api.save_snapshot(estate, args.store)
+        _say(f"flowscope: saved snapshot {snapshot} in {api.store_path(estate, args.store)}")
     if estate.errors:
         _say(f"flowscope: {len(estate.errors)} error(s) in the input; findings may be incomplete")
         return EXIT_BAD_INPUT
     threshold = args.fail_on or estate.policy.fail_on
     if threshold != "none" and api.at_or_above(estate, Severity.parse(threshold)):
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> int:
+    snapshots = api.history(args.path, args.store)
+    if args.format == "json":
+        print(json.dumps([s.to_dict() for s in snapshots], indent=2))
+        return EXIT_OK
+    if not snapshots:
+        print("no snapshots yet: run flowscope scan PATH --save")
+        return EXIT_OK
+    print(f"{'id':>4}  {'taken at (UTC)':25}  {'commit':12}  systems  flows  findings")
+    for s in snapshots:
+        commit = (s.git_commit or "-")[:12]
+        counts = f"{s.systems:>7}  {s.flows:>5}  {s.findings:>8}"
+        print(f"{s.id:>4}  {s.taken_at:25}  {commit:12}  {counts}")
     return EXIT_OK
 
 
