@@ -25,6 +25,7 @@ from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Sou
 from flowscope.render import map as map_render
 from flowscope.render import markdown, report
 from flowscope.store import Snapshot, SnapshotStore, StoreError, default_store
+from flowscope.store.diff import diff_documents
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # A top-level "openapi:"/"swagger:" key: unindented in YAML; anywhere in (minified) JSON.
@@ -226,6 +227,66 @@ def history(path: str | Path, store: str | Path | None = None) -> list[Snapshot]
         return []
     with _open_store(location) as snapshots:
         return snapshots.history()
+
+
+_SNAPSHOT = re.compile(r"(?:latest(?:~(?P<back>\d+))?|(?P<id>\d+))")
+
+
+@dataclass
+class DiffSide:
+    """One side of a diff: the estate as its JSON export, and how to name it."""
+
+    label: str
+    document: dict[str, Any]
+    estate: Estate | None = None  # when the side was read from files, for its diagnostics
+
+
+def diff(
+    old: str, new: str, store: str | Path | None = None
+) -> tuple[dict[str, Any], DiffSide, DiffSide]:
+    """What changed from ``old`` to ``new``; each an estate folder or file, an export JSON,
+    a snapshot id, ``latest`` or ``latest~N`` (snapshots in ``store``, else in the store of
+    the side that is a folder, else in ``.flowscope/snapshots.db`` here)."""
+    folders = [Path(t) for t in (old, new) if not _SNAPSHOT.fullmatch(t)]
+    location = (
+        Path(store)
+        if store
+        else default_store(_locate(str(folders[0])).root if folders else Path("."))
+    )
+    sides = [_diff_side(text, location) for text in (old, new)]
+    return diff_documents(sides[0].document, sides[1].document), sides[0], sides[1]
+
+
+def _diff_side(text: str, location: Path) -> DiffSide:
+    wanted = _SNAPSHOT.fullmatch(text)
+    if wanted is None:
+        estate = load(text)
+        return DiffSide(
+            text, json.loads(json.dumps(json_graph.to_document(estate), default=str)), estate
+        )
+    if not location.exists():
+        raise InputError(
+            Diagnostic(
+                Level.ERROR, "no snapshot store here: run scan --save first", Source(str(location))
+            )
+        )
+    with _open_store(location) as snapshots:
+        kept = snapshots.history()
+        if wanted["id"]:
+            chosen = [s for s in kept if s.id == int(wanted["id"])]
+        else:
+            back = int(wanted["back"] or 0)
+            chosen = [kept[-1 - back]] if back < len(kept) else []
+        if not chosen:
+            raise InputError(
+                Diagnostic(
+                    Level.ERROR, f"no snapshot {text!r} ({len(kept)} kept)", Source(str(location))
+                )
+            )
+        snapshot = chosen[0]
+        return DiffSide(
+            f"snapshot {snapshot.id} ({snapshot.taken_at})", snapshots.document(snapshot.id)
+        )
 
 
 def _open_store(path: Path) -> SnapshotStore:

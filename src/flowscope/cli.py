@@ -15,6 +15,7 @@ from flowscope import api
 from flowscope.export import EXPORTERS
 from flowscope.ingest.sql.estate import read_catalog
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
+from flowscope.render import diff_report
 from flowscope.render.report import SEVERITY_CHOICES, lineage_table, paths_table, printable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -111,6 +112,19 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
     scan.set_defaults(run=_scan)
 
+    dif = commands.add_parser(
+        "diff",
+        help="what changed between two estates, snapshots or exports",
+        description="OLD and NEW: an estate folder or file, an export JSON, a snapshot id, "
+        "latest or latest~N (N scans before the latest)",
+    )
+    dif.add_argument("old")
+    dif.add_argument("new")
+    dif.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
+    dif.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    dif.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    dif.set_defaults(run=_diff)
+
     hist = commands.add_parser("history", help="the scans kept with --save, oldest first")
     hist.add_argument("path", help=PATH_HELP)
     hist.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
@@ -204,6 +218,23 @@ def _scan(args: argparse.Namespace) -> int:
     if threshold != "none" and api.at_or_above(estate, Severity.parse(threshold)):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    result, old, new = api.diff(args.old, args.new, args.store)
+    errors = 0
+    for side in (old, new):
+        if side.estate is not None:
+            _report_diagnostics(side.estate)
+            errors += len(side.estate.errors)
+    if args.format == "json":
+        text = json.dumps({"old": old.label, "new": new.label, **result}, indent=2) + "\n"
+    elif args.format == "markdown":
+        text = diff_report.to_markdown(result, old.label, new.label)
+    else:
+        text = diff_report.to_table(result, old.label, new.label)
+    _write(text, args.output)
+    return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
 def _history(args: argparse.Namespace) -> int:

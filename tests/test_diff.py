@@ -1,0 +1,108 @@
+"""flowscope diff: the sample estate and its next version tell exactly their three changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ACME, REPO, run_cli
+
+PATCH = REPO / "inventories" / "acme-next.patch"
+
+
+@pytest.fixture(scope="module")
+def estates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """This week's estate and next week's: the sample, and the sample with its patch."""
+    folder = tmp_path_factory.mktemp("weeks")
+    now, later = folder / "acme", folder / "acme-next"
+    shutil.copytree(ACME, now)
+    shutil.copytree(ACME, later)
+    subprocess.run(["git", "apply", "-p1", str(PATCH)], cwd=later, check=True)
+    return now, later
+
+
+def _diff(*args: str) -> dict:
+    result = run_cli("diff", *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report: dict = json.loads(result.stdout)
+    return report
+
+
+def _story(report: dict) -> None:
+    """The three changes, and nothing else."""
+    assert report["systems"] == {"added": ["system:mistral"], "removed": []}
+    assert [f["key"] for f in report["flows"]["added"]] == ["flow:support-chatbot->mistral"]
+    assert report["flows"]["added"][0]["categories"] == ["user.content.private"]
+    assert report["flows"]["removed"] == []
+    assert report["categories"] == [
+        {"flow": "flow:warehouse->analytics", "added": ["user.contact.phone_number"],
+         "removed": []}
+    ]  # fmt: skip
+    assert report["facts"] == [
+        {"element": "flow:payments->stripe", "fact": "monitored", "old": True, "new": False}
+    ]
+    assert report["fields"] == {
+        "added": ["field:warehouse/exports.product_analytics.phone"],
+        "removed": [],
+    }
+    assert report["endpoints"] == report["datasets"] == {"added": [], "removed": []}
+    new = sorted((f["rule"], f["subjects"][-1]) for f in report["findings"]["new"])
+    assert new == [
+        ("FS101", "flow:payments->stripe"),
+        ("FS101", "flow:support-chatbot->mistral"),
+        ("FS204", "system:mistral"),
+        ("FS302", "system:mistral"),
+    ]
+    assert report["findings"]["resolved"] == []
+    assert report["findings"]["unchanged"] == 38
+
+
+def test_two_folders(estates: tuple[Path, Path]) -> None:
+    now, later = estates
+    _story(_diff(str(now), str(later)))
+
+
+def test_two_saved_scans(estates: tuple[Path, Path], tmp_path: Path) -> None:
+    now, later = estates
+    store = str(tmp_path / "snapshots.db")
+    for folder in (now, later):
+        run_cli("scan", str(folder), "--save", "--store", store, "-o", os.devnull)
+
+    _story(_diff("1", "2", "--store", store))
+    _story(_diff("latest~1", "latest", "--store", store))
+
+
+def test_an_export_against_a_folder(estates: tuple[Path, Path], tmp_path: Path) -> None:
+    now, later = estates
+    exported = tmp_path / "last-week.json"
+    run_cli("export", str(now), "--format", "json", "-o", str(exported))
+    _story(_diff(str(exported), str(later)))
+
+
+def test_the_markdown_tells_the_story_for_the_review(estates: tuple[Path, Path]) -> None:
+    now, later = estates
+    result = run_cli("diff", str(now), str(later), "--format", "markdown")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "- + system system:mistral" in text
+    assert "- ~ flow:payments-&gt;stripe: monitored true → false" in text  # &gt; renders as >
+    assert "now carries user.contact.phone_number" in text
+    assert "4 new, 0 resolved, 38 unchanged." in text
+    assert "| critical | FS302 |" in text
+
+
+def test_no_change_says_so_and_missing_snapshots_are_one_line(tmp_path: Path) -> None:
+    same = run_cli("diff", str(ACME), str(ACME))
+    assert same.returncode == 0
+    assert "nothing changed in the estate" in same.stdout
+    assert "0 new, 0 resolved, 38 unchanged" in same.stdout
+
+    store = tmp_path / "none.db"
+    missing = run_cli("diff", "latest", str(ACME), "--store", str(store))
+    assert missing.returncode == 2
+    assert str(store) in missing.stderr and "Traceback" not in missing.stderr
