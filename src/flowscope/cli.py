@@ -125,6 +125,26 @@ def _parser() -> argparse.ArgumentParser:
     dif.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     dif.set_defaults(run=_diff)
 
+    chk = commands.add_parser(
+        "check",
+        help="for CI: fail only on findings not in the baseline",
+        description="Scan PATH and exit 1 when a finding that is not in the baseline is at "
+        "or above --fail-on. --update-baseline accepts today's findings instead.",
+    )
+    chk.add_argument("path", help=PATH_HELP)
+    chk.add_argument("--baseline", required=True, metavar="FILE", help="the accepted findings")
+    chk.add_argument("--update-baseline", action="store_true",
+                     help="write today's findings to the baseline file and exit 0")  # fmt: skip
+    chk.add_argument("--fail-on", choices=SEVERITY_CHOICES, default=None,
+                     help="default: the policy's fail_on, else high")  # fmt: skip
+    chk.add_argument("--format", choices=api.FINDING_FORMATS, default="table")
+    chk.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    chk.add_argument("--sarif", default=None, metavar="FILE", help="also write SARIF, for upload")
+    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    chk.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
+    chk.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    chk.set_defaults(run=_check)
+
     hist = commands.add_parser("history", help="the scans kept with --save, oldest first")
     hist.add_argument("path", help=PATH_HELP)
     hist.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
@@ -218,6 +238,32 @@ def _scan(args: argparse.Namespace) -> int:
     if threshold != "none" and api.at_or_above(estate, Severity.parse(threshold)):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    estate = api.load(
+        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
+    )
+    _report_diagnostics(estate)
+    if estate.errors:  # an estate read in part must not become the accepted state
+        _say(f"flowscope: {len(estate.errors)} error(s) in the input; nothing checked")
+        return EXIT_BAD_INPUT
+    if args.update_baseline:
+        _write(api.baseline_document(estate), args.baseline)
+        _say(f"flowscope: {len(estate.findings)} finding(s) accepted in {args.baseline}")
+        return EXIT_OK
+    if not Path(args.baseline).exists():
+        _say(f"{args.baseline}: error: no baseline yet: run check --update-baseline first")
+        return EXIT_BAD_INPUT
+    estate.baseline = api.read_baseline(args.baseline)
+    _write(api.render_findings(estate, args.format), args.output)
+    if args.sarif:
+        _write(api.render_findings(estate, "sarif"), args.sarif)
+    threshold = args.fail_on or estate.policy.fail_on
+    failing = 0 if threshold == "none" else api.at_or_above(estate, Severity.parse(threshold))
+    new = sum(1 for f in estate.findings if f.fingerprint not in estate.baseline)
+    _say(f"flowscope check: {new} new finding(s), {failing} at or above {threshold}")
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _diff(args: argparse.Namespace) -> int:
