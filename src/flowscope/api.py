@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from flowscope import analyze, config, export
+from flowscope import alerts, analyze, config, export
 from flowscope import classify as classify_module
 from flowscope.analyze import exposure_score
 from flowscope.explore import ExploredEstate, FindingList
@@ -185,6 +185,15 @@ def read_baseline(path: str | Path) -> frozenset[str]:
     raise InputError(
         _unreadable(file, "a baseline holds 'findings' (a scan's JSON) or 'fingerprints'")
     )
+
+
+def notify(estate: Estate, url: str, threshold: Severity) -> str | None:
+    """Post the new findings at or above ``threshold`` to a webhook; None when delivered
+    (or when there is nothing to say), else the reason it was not, to report."""
+    new = [f.to_dict() for f in analyze.new_findings(estate) if f.severity >= threshold]
+    if not new:
+        return None
+    return alerts.post(url, alerts.payload(estate.name, new, threshold.label))
 
 
 def store_path(estate: Estate, store: str | Path | None = None) -> Path:

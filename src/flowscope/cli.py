@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         "--save", action="store_true", help="keep this scan in the snapshot store (see history)"
     )
     scan.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
+    _notify_options(scan)
     scan.set_defaults(run=_scan)
 
     dif = commands.add_parser(
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
     chk.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
     chk.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    _notify_options(chk)
     chk.set_defaults(run=_check)
 
     hist = commands.add_parser("history", help="the scans kept with --save, oldest first")
@@ -231,6 +233,7 @@ def _scan(args: argparse.Namespace) -> int:
     if args.save:
         snapshot = api.save_snapshot(estate, args.store)
         _say(f"flowscope: saved snapshot {snapshot} in {api.store_path(estate, args.store)}")
+    _alert(estate, args)
     if estate.errors:
         _say(f"flowscope: {len(estate.errors)} error(s) in the input; findings may be incomplete")
         return EXIT_BAD_INPUT
@@ -238,6 +241,21 @@ def _scan(args: argparse.Namespace) -> int:
     if threshold != "none" and api.at_or_above(estate, Severity.parse(threshold)):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _notify_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--notify", default=None, metavar="URL",
+                         help="post new findings to this webhook (Slack-style JSON)")  # fmt: skip
+    command.add_argument("--notify-on", choices=SEVERITY_CHOICES[:-1], default="high",
+                         help="the least severity posted (default: high)")  # fmt: skip
+
+
+def _alert(estate: Estate, args: argparse.Namespace) -> None:
+    """Post new findings when asked; a failure is said, never fatal: the scan stands."""
+    if args.notify:
+        failure = api.notify(estate, args.notify, Severity.parse(args.notify_on))
+        if failure:
+            _say(f"flowscope: warning: {printable(failure)}")
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -259,6 +277,7 @@ def _check(args: argparse.Namespace) -> int:
     _write(api.render_findings(estate, args.format), args.output)
     if args.sarif:
         _write(api.render_findings(estate, "sarif"), args.sarif)
+    _alert(estate, args)
     threshold = args.fail_on or estate.policy.fail_on
     failing = 0 if threshold == "none" else api.at_or_above(estate, Severity.parse(threshold))
     new = sum(1 for f in estate.findings if f.fingerprint not in estate.baseline)
