@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -106,3 +107,37 @@ def test_no_change_says_so_and_missing_snapshots_are_one_line(tmp_path: Path) ->
     missing = run_cli("diff", "latest", str(ACME), "--store", str(store))
     assert missing.returncode == 2
     assert str(store) in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_a_git_revision_of_the_estate(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    estate = repo / "estates" / "acme"
+    shutil.copytree(ACME, estate)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "this week"], check=True)
+    subprocess.run(["git", "apply", "-p1", str(PATCH)], cwd=estate, check=True)
+    subprocess.run([*git, "commit", "-qam", "next week"], check=True)
+    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+
+    _story(_diff("HEAD~1", str(estate)))
+
+    after = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True)
+    assert after.stdout == status.stdout == ""  # the working tree was not touched
+
+
+def test_since_picks_the_last_snapshot_old_enough(
+    estates: tuple[Path, Path], tmp_path: Path
+) -> None:
+    now, later = estates
+    store = tmp_path / "snapshots.db"
+    for folder in (now, later):
+        run_cli("scan", str(folder), "--save", "--store", str(store), "-o", os.devnull)
+    with sqlite3.connect(store) as db:  # the first scan was taken eight days ago
+        db.execute("UPDATE snapshots SET taken_at = '2026-11-18T09:00:00+00:00' WHERE id = 1")
+
+    _story(_diff("--since", "7d", str(later), "--store", str(store)))
+    _story(_diff("--since", "2026-11-18", str(later), "--store", str(store)))
+    too_early = run_cli("diff", "--since", "2026-11-01", str(later), "--store", str(store))
+    assert too_early.returncode == 2 and "no snapshot" in too_early.stderr

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import shutil
 import subprocess
+import tarfile
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -238,7 +242,10 @@ def history(path: str | Path, store: str | Path | None = None) -> list[Snapshot]
         return snapshots.history()
 
 
-_SNAPSHOT = re.compile(r"(?:latest(?:~(?P<back>\d+))?|(?P<id>\d+))")
+# A snapshot: its id, latest, latest~N, N days ago (7d), or a day (2026-11-19).
+_SNAPSHOT = re.compile(
+    r"(?:latest(?:~(?P<back>\d+))?|(?P<id>\d+)|(?P<days>\d+)d|(?P<day>\d{4}-\d{2}-\d{2}))"
+)
 
 
 @dataclass
@@ -253,49 +260,104 @@ class DiffSide:
 def diff(
     old: str, new: str, store: str | Path | None = None
 ) -> tuple[dict[str, Any], DiffSide, DiffSide]:
-    """What changed from ``old`` to ``new``; each an estate folder or file, an export JSON,
-    a snapshot id, ``latest`` or ``latest~N`` (snapshots in ``store``, else in the store of
-    the side that is a folder, else in ``.flowscope/snapshots.db`` here)."""
-    folders = [Path(t) for t in (old, new) if not _SNAPSHOT.fullmatch(t)]
-    location = (
-        Path(store)
-        if store
-        else default_store(_locate(str(folders[0])).root if folders else Path("."))
-    )
-    sides = [_diff_side(text, location) for text in (old, new)]
+    """What changed from ``old`` to ``new``. Each side is an estate folder or file, an
+    export JSON, a snapshot (id, ``latest``, ``latest~N``, ``7d`` for the last one taken
+    at least 7 days ago, or a day ``2026-11-19``), or a git revision (``HEAD~3``) of the
+    other side's folder. Snapshots come from ``store``, else from the store of the side
+    that is a folder, else from ``.flowscope/snapshots.db`` here."""
+    folders = [t for t in (old, new) if not _SNAPSHOT.fullmatch(t) and Path(t).exists()]
+    base = _locate(folders[0]).root if folders else Path(".")
+    location = Path(store) if store else default_store(base)
+    sides = [_diff_side(text, location, folders) for text in (old, new)]
     return diff_documents(sides[0].document, sides[1].document), sides[0], sides[1]
 
 
-def _diff_side(text: str, location: Path) -> DiffSide:
+def _diff_side(text: str, location: Path, folders: list[str]) -> DiffSide:
     wanted = _SNAPSHOT.fullmatch(text)
-    if wanted is None:
-        estate = load(text)
-        return DiffSide(
-            text, json.loads(json.dumps(json_graph.to_document(estate), default=str)), estate
-        )
+    if wanted is not None:
+        return _snapshot_side(text, wanted, location)
+    if not Path(text).exists() and folders:
+        checkout = _git_checkout(text, Path(folders[0]))
+        if checkout is not None:
+            scratch, estate_folder = checkout
+            try:
+                estate = load(estate_folder)
+                return DiffSide(f"{text} of {folders[0]}", _document(estate), estate)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+    estate = load(text)
+    return DiffSide(text, _document(estate), estate)
+
+
+def _document(estate: Estate) -> dict[str, Any]:
+    """The export as it reads back from JSON (tuples as lists, dates as text)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(json_graph.to_document(estate), default=str))
+    return loaded
+
+
+def _no_snapshot(location: Path, message: str) -> InputError:
+    return InputError(Diagnostic(Level.ERROR, message, Source(str(location))))
+
+
+def _snapshot_side(text: str, wanted: re.Match[str], location: Path) -> DiffSide:
     if not location.exists():
-        raise InputError(
-            Diagnostic(
-                Level.ERROR, "no snapshot store here: run scan --save first", Source(str(location))
-            )
-        )
+        raise _no_snapshot(location, "no snapshot store here: run scan --save first")
     with _open_store(location) as snapshots:
         kept = snapshots.history()
         if wanted["id"]:
             chosen = [s for s in kept if s.id == int(wanted["id"])]
+        elif wanted["days"] or wanted["day"]:
+            chosen = [s for s in kept if s.taken_at <= _cutoff(wanted)][-1:]
         else:
             back = int(wanted["back"] or 0)
             chosen = [kept[-1 - back]] if back < len(kept) else []
         if not chosen:
-            raise InputError(
-                Diagnostic(
-                    Level.ERROR, f"no snapshot {text!r} ({len(kept)} kept)", Source(str(location))
-                )
-            )
+            raise _no_snapshot(location, f"no snapshot {text!r} ({len(kept)} kept)")
         snapshot = chosen[0]
         return DiffSide(
             f"snapshot {snapshot.id} ({snapshot.taken_at})", snapshots.document(snapshot.id)
         )
+
+
+def _cutoff(wanted: re.Match[str]) -> str:
+    """The latest moment a snapshot may have been taken at, as stored (UTC, ISO 8601)."""
+    if wanted["days"]:
+        moment = datetime.now(UTC) - timedelta(days=int(wanted["days"]))
+        return moment.isoformat(timespec="seconds")
+    return f"{wanted['day']}T23:59:59+00:00"
+
+
+def _git_checkout(revision: str, folder: Path) -> tuple[Path, Path] | None:
+    """The estate folder as it was at ``revision``, extracted from git into a temporary
+    folder (the working tree is not touched); None when it is no revision of a checkout."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    if top is None or revision.startswith("-"):
+        return None
+    if _git(folder, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}") is None:
+        return None
+    relative = folder.resolve().relative_to(Path(top).resolve())
+    target = Path(tempfile.mkdtemp(prefix="flowscope-git-"))
+    archive = subprocess.run(
+        ["git", "-C", top, "archive", "--format=tar", revision, "--", str(relative)],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    if archive.returncode != 0:
+        shutil.rmtree(target, ignore_errors=True)
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")  # no links out, no absolute paths
+    return target, target / relative
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
 
 
 def _open_store(path: Path) -> SnapshotStore:
@@ -307,15 +369,8 @@ def _open_store(path: Path) -> SnapshotStore:
 
 def git_commit(root: Path) -> str | None:
     """HEAD of the git checkout holding ``root``; None outside git or without git."""
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = result.stdout.strip()
-    return commit if result.returncode == 0 and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
+    commit = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    return commit if commit and re.fullmatch(r"[0-9a-f]{40,64}", commit) else None
 
 
 def baseline_document(estate: Estate) -> str:

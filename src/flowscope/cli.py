@@ -119,8 +119,11 @@ def _parser() -> argparse.ArgumentParser:
         description="OLD and NEW: an estate folder or file, an export JSON, a snapshot id, "
         "latest or latest~N (N scans before the latest)",
     )
-    dif.add_argument("old")
-    dif.add_argument("new")
+    dif.add_argument("sides", nargs="+", metavar="OLD NEW",
+                     help="the two sides; with --since, NEW alone")  # fmt: skip
+    dif.add_argument("--since", default=None, metavar="AGE",
+                     help="OLD is the last snapshot taken at least this long ago: 7d, or a day "
+                     "2026-11-19")  # fmt: skip
     dif.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
     dif.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     dif.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
@@ -286,7 +289,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    result, old, new = api.diff(args.old, args.new, args.store)
+    wanted = 1 if args.since else 2
+    if len(args.sides) != wanted:
+        _say("flowscope: error: diff takes OLD NEW, or --since AGE NEW")
+        return EXIT_BAD_INPUT
+    sides = [args.since, *args.sides] if args.since else args.sides
+    result, old, new = api.diff(sides[0], sides[1], args.store)
     errors = 0
     for side in (old, new):
         if side.estate is not None:
