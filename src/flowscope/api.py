@@ -26,8 +26,8 @@ from flowscope.ingest.openapi.documents import is_url
 from flowscope.ingest.sql import estate as sql_estate
 from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
+from flowscope.render import diff_report, markdown, report
 from flowscope.render import map as map_render
-from flowscope.render import markdown, report
 from flowscope.store import Snapshot, SnapshotStore, StoreError, default_store
 from flowscope.store.diff import diff_documents
 
@@ -160,6 +160,59 @@ def render_map(
 ) -> str:
     """The interactive HTML map of the estate, as one self-contained page."""
     return map_render.render(estate, level, focus, category)
+
+
+def review_pack(path: str, since: str, store: str | Path | None = None) -> dict[str, str]:
+    """The weekly review: what changed since ``since`` (a snapshot reference, as for diff),
+    as ``review.md`` and a ``map.html`` with the changes highlighted; file name -> text."""
+    result, old, new = diff(since, path, store)
+    assert new.estate is not None  # a folder side is always read from files
+    estate = new.estate
+    today = estate.policy.today or date.today()
+    text = diff_report.to_markdown(result, old.label, new.label)
+    text += "\n" + diff_report.due_markdown(_reviews_due(estate, today), _expiring(estate, today))
+    return {
+        "review.md": text,
+        "map.html": map_render.render(estate, changes=result),
+    }
+
+
+REVIEW_HORIZON_DAYS = 30  # what the weekly review should see coming
+
+
+def _reviews_due(estate: Estate, today: date) -> list[dict[str, str]]:
+    """Vendors whose review falls due within the horizon (or is already overdue)."""
+    due = []
+    horizon = today + timedelta(days=REVIEW_HORIZON_DAYS)
+    for system, data in estate.nodes("system"):
+        written = data.get("last_review")
+        if data.get("zone") != "third_party" or not isinstance(written, str):
+            continue
+        try:
+            when = date.fromisoformat(written) + timedelta(days=estate.policy.review_max_age_days)
+        except ValueError:
+            continue
+        if when <= horizon:
+            state = "overdue" if when < today else "due"
+            due.append(
+                {"system": str(data.get("name", system)), "due": when.isoformat(), "state": state}
+            )
+    return sorted(due, key=lambda d: d["due"])
+
+
+def _expiring(estate: Estate, today: date) -> list[dict[str, str]]:
+    horizon = today + timedelta(days=REVIEW_HORIZON_DAYS)
+    return [
+        {
+            "rule": s.rule or "-",
+            "subject": s.subject or s.fingerprint or "-",
+            "owner": s.owner,
+            "expires": s.expires.isoformat(),
+            "state": "expired" if s.expired(today) else "expiring",
+        }
+        for s in sorted(estate.policy.suppressions, key=lambda s: s.expires)
+        if s.expires <= horizon
+    ]
 
 
 def render_findings(estate: Estate, fmt: str) -> str:

@@ -150,6 +150,17 @@ def _parser() -> argparse.ArgumentParser:
     _notify_options(chk)
     chk.set_defaults(run=_check)
 
+    rev = commands.add_parser(
+        "review", help="the weekly review pack: what changed, as Markdown and a map"
+    )
+    rev.add_argument("path", help=PATH_HELP)
+    rev.add_argument("--since", default="7d", metavar="AGE",
+                     help="compare with the last snapshot at least this old (default 7d), "
+                     "or any diff side: latest, a snapshot id, an export, HEAD~1")  # fmt: skip
+    rev.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
+    rev.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
+    rev.set_defaults(run=_review)
+
     hist = commands.add_parser("history", help="the scans kept with --save, oldest first")
     hist.add_argument("path", help=PATH_HELP)
     hist.add_argument("--store", default=None, metavar="FILE", help=STORE_HELP)
@@ -308,6 +319,16 @@ def _diff(args: argparse.Namespace) -> int:
         text = diff_report.to_table(result, old.label, new.label)
     _write(text, args.output)
     return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+def _review(args: argparse.Namespace) -> int:
+    pack = api.review_pack(args.path, args.since, args.store)
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pack.items():
+        _write(text, str(folder / name))
+    _say(f"flowscope: review pack written to {folder}: {', '.join(pack)}")
+    return EXIT_OK
 
 
 def _history(args: argparse.Namespace) -> int:

@@ -84,3 +84,24 @@ def to_markdown(result: dict[str, Any], old: str, new: str) -> str:
             lines += [f"| {f['severity']} | {f['rule']} | {cell(f['message'])} |" for f in entries]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def due_markdown(reviews: list[dict[str, str]], suppressions: list[dict[str, str]]) -> str:
+    """Vendor reviews and suppressions the review should see coming (next 30 days)."""
+    lines = ["## Vendor reviews due in the next 30 days", ""]
+    if reviews:
+        lines += ["| vendor | due | |", "|---|---|---|"]
+        lines += [f"| {cell(r['system'])} | {r['due']} | {r['state']} |" for r in reviews]
+    else:
+        lines.append("None.")
+    lines += ["", "## Suppressions expiring in the next 30 days", ""]
+    if suppressions:
+        lines += ["| rule | subject | owner | expires | |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {s['rule']} | {cell(s['subject'])} | {cell(s['owner'])} | {s['expires']} "
+            f"| {s['state']} |"
+            for s in suppressions
+        ]
+    else:
+        lines.append("None.")
+    return "\n".join(lines) + "\n"

@@ -62,6 +62,42 @@ def vis_network_js() -> str:
     return path.read_text(encoding="utf-8")
 
 
+CHANGED = "#d53f8c"  # new or changed since the last review
+REMOVED = "#e2e8f0"  # gone since the last review: drawn faded, where it was not
+
+
+def mark_changes(data: MapData, changes: dict[str, Any]) -> None:
+    """Colour what a diff says is new or changed, and draw what was removed, faded."""
+    touched_flows = {f["key"] for f in changes["flows"]["added"]}
+    touched_flows |= {c["flow"] for c in changes["categories"]}
+    touched_flows |= {f["element"] for f in changes["facts"]}
+    new_systems = set(changes["systems"]["added"])
+    changed_systems = {f["element"] for f in changes["facts"]} - touched_flows
+    for node in data.nodes:
+        if node["id"] in new_systems | changed_systems:
+            node["color"] = CHANGED
+            node["change"] = "added" if node["id"] in new_systems else "changed"
+    for edge in data.edges:
+        if edge["id"].split("|")[-1] in touched_flows:
+            edge["color"], edge["width"], edge["change"] = CHANGED, edge["width"] + 2, "changed"
+    right = max((n["x"] for n in data.nodes), default=0) + 260
+    for row, system in enumerate(changes["systems"]["removed"]):
+        data.nodes.append({
+            "id": system, "label": f"{system.removeprefix('system:')} (removed)",
+            "kind": "system", "zone": "unknown", "type": None, "shape": "dot",
+            "color": REMOVED, "x": right, "y": row * 90, "change": "removed",
+        })  # fmt: skip
+    drawn = {n["id"] for n in data.nodes}
+    for flow in changes["flows"]["removed"]:
+        if flow["source"] in drawn and flow["target"] in drawn:
+            data.edges.append({
+                "id": f"{flow['source']}|{flow['target']}|{flow['key']}",
+                "from": flow["source"], "to": flow["target"], "kind": "flow",
+                "categories": flow["categories"], "width": 1, "dashes": False,
+                "color": REMOVED, "unmonitored": False, "change": "removed",
+            })  # fmt: skip
+
+
 def build(
     estate: Estate, level: str = "system", focus: str | None = None, category: str | None = None
 ) -> MapData:
@@ -267,12 +303,15 @@ def render(
     changes: dict[str, Any] | None = None,
 ) -> str:
     data = build(estate, level, focus, category)
+    if changes is not None:
+        mark_changes(data, changes)
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined
     )
     page = environment.get_template("map.html.j2")
     return page.render(
         title=f"{estate.name}: data-flow map",
+        changes=changes is not None,
         estate=estate.name,
         data_json=Markup(to_json(data)),  # JSON with every < > & escaped: inert in <script>
         vis_js=Markup(vis_network_js()),  # the library itself, from pyvis's package
