@@ -6,14 +6,13 @@ import json
 import os
 import shutil
 import socket
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import ACME, run_cli
+from conftest import ACME, run_cli, serving
 
 
 class Hook(ThreadingHTTPServer):
@@ -46,12 +45,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hook(request: pytest.FixtureRequest) -> Iterator[Hook]:
-    server = Hook(list(getattr(request, "param", [])))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(Hook(list(getattr(request, "param", [])))) as server:
+        assert isinstance(server, Hook)
+        yield server
 
 
 def test_new_critical_findings_are_posted_as_slack_json(hook: Hook) -> None:

@@ -15,11 +15,20 @@ from playwright.sync_api import Browser
 from conftest import ACME, REPO, run_cli
 
 
-def test_the_weekly_review_pack_tells_the_three_changes(browser: Browser, tmp_path: Path) -> None:
+def _saved_copy(tmp_path: Path, edit: tuple[str, str] | None = None) -> Path:
+    """A copy of the sample estate, optionally edited in flowscope.yaml, scanned with --save."""
     estate = tmp_path / "acme"
     shutil.copytree(ACME, estate)
+    if edit:
+        config = estate / "flowscope.yaml"
+        config.write_text(config.read_text().replace(*edit))
+    assert run_cli("scan", str(estate), "--save", "-o", os.devnull).returncode == 1
+    return estate
+
+
+def test_the_weekly_review_pack_tells_the_three_changes(browser: Browser, tmp_path: Path) -> None:
+    estate = _saved_copy(tmp_path)
     store = estate / ".flowscope" / "snapshots.db"
-    run_cli("scan", str(estate), "--save", "-o", os.devnull)
     with sqlite3.connect(store) as db:  # last week's scan
         db.execute("UPDATE snapshots SET taken_at = '2026-11-19T09:00:00+00:00'")
     subprocess.run(["git", "apply", "-p1", str(REPO / "inventories" / "acme-next.patch")],
@@ -63,11 +72,7 @@ def test_the_weekly_review_pack_tells_the_three_changes(browser: Browser, tmp_pa
 
 
 def test_vendor_reviews_and_suppressions_coming_due(tmp_path: Path) -> None:
-    estate = tmp_path / "acme"
-    shutil.copytree(ACME, estate)
-    config = estate / "flowscope.yaml"
-    config.write_text(config.read_text().replace("expires: 2027-06-30", "expires: 2026-12-10"))
-    run_cli("scan", str(estate), "--save", "-o", os.devnull)
+    estate = _saved_copy(tmp_path, ("expires: 2027-06-30", "expires: 2026-12-10"))
     out = tmp_path / "review"
 
     result = run_cli("review", str(estate), "--since", "latest", "-o", str(out))
