@@ -181,3 +181,11 @@ def test_the_map_and_fs101_agree_on_monitoring(make_estate) -> None:
     drawn = {e["id"].split("|")[2] for e in map_module.build(estate).edges if e["unmonitored"]}
 
     assert drawn == unmonitored == {"flow:app->vendor"}
+
+
+def test_an_unknown_focus_is_one_line_not_the_whole_map(tmp_path: Path) -> None:
+    html = tmp_path / "m.html"
+    result = run_cli("map", str(ACME), "-o", str(html), "--focus", "system:nowhere")
+    assert result.returncode == 2
+    assert "--focus 'system:nowhere' is no node of the estate" in result.stderr
+    assert not html.exists()

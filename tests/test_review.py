@@ -38,6 +38,7 @@ def test_the_weekly_review_pack_tells_the_three_changes(browser: Browser, tmp_pa
     result = run_cli("review", str(estate), "--since", "7d", "-o", str(out))
 
     assert result.returncode == 0, result.stderr
+    assert "vendors.csv:11: warning" in result.stderr  # today's estate speaks up too
     text = (out / "review.md").read_text(encoding="utf-8")
     assert "- + system system:mistral" in text
     assert "now carries user.contact.phone_number" in text

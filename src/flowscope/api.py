@@ -162,19 +162,20 @@ def render_map(
     return map_render.render(estate, level, focus, category)
 
 
-def review_pack(path: str, since: str, store: str | Path | None = None) -> dict[str, str]:
+def review_pack(
+    path: str, since: str, store: str | Path | None = None
+) -> tuple[dict[str, str], Estate]:
     """The weekly review: what changed since ``since`` (a snapshot reference, as for diff),
-    as ``review.md`` and a ``map.html`` with the changes highlighted; file name -> text."""
+    as ``review.md`` and a ``map.html`` with the changes highlighted (file name -> text),
+    and the estate as read today, for its diagnostics."""
     result, old, new = diff(since, path, store)
     assert new.estate is not None  # a folder side is always read from files
     estate = new.estate
     today = estate.policy.today or date.today()
     text = diff_report.to_markdown(result, old.label, new.label)
     text += "\n" + diff_report.due_markdown(_reviews_due(estate, today), _expiring(estate, today))
-    return {
-        "review.md": text,
-        "map.html": map_render.render(estate, changes=result),
-    }
+    pack = {"review.md": text, "map.html": map_render.render(estate, changes=result)}
+    return pack, estate
 
 
 REVIEW_HORIZON_DAYS = 30  # what the weekly review should see coming

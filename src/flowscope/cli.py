@@ -322,7 +322,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
-    pack = api.review_pack(args.path, args.since, args.store)
+    pack, estate = api.review_pack(args.path, args.since, args.store)
+    _report_diagnostics(estate)
     folder = Path(args.output)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in pack.items():
@@ -391,6 +392,10 @@ def _catalog(name: str) -> dict[str, list[str]]:
 def _map(args: argparse.Namespace) -> int:
     estate = api.load(args.path)
     _report_diagnostics(estate)
+    if args.focus and args.focus not in estate.graph:
+        _say(f"flowscope: error: --focus {printable(args.focus)!r} is no node of the estate "
+             "(ids look like system:crm or dataset:warehouse/marts.customer_360)")  # fmt: skip
+        return EXIT_BAD_INPUT
     _write(api.render_map(estate, args.level, args.focus, args.category), args.output)
     _say(f"flowscope: map written to {args.output}")
     return EXIT_BAD_INPUT if estate.errors else EXIT_OK
