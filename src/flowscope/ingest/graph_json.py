@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,18 +72,7 @@ def _policy(data: dict[str, Any]) -> Policy:
         review_max_age_days=int(data.get("review_max_age_days", 365)),
         allowed_regions=tuple(data.get("allowed_regions", ())),
         severities=dict(data.get("severity", {})),
-        suppressions=tuple(
-            Suppression(
-                reason=s["reason"],
-                owner=s["owner"],
-                expires=date.fromisoformat(s["expires"]),
-                source=Source(s.get("file", ""), int(s.get("line", 0)), s.get("pointer", "")),
-                rule=s.get("rule"),
-                subject=s.get("subject"),
-                fingerprint=s.get("fingerprint"),
-            )
-            for s in data.get("suppressions", [])
-        ),
+        suppressions=tuple(Suppression.from_dict(s) for s in data.get("suppressions", [])),
     )
 
 

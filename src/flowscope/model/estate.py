@@ -63,6 +63,18 @@ class Policy:
     suppressions: tuple[Suppression, ...] = ()
 
 
+def carried_categories(edge: dict[str, Any]) -> list[str]:
+    """Every category an edge's attributes say it is said, seen or found to carry, sorted
+    (works on the graph's attributes and on an export's edges alike)."""
+    return sorted(
+        {
+            *edge.get("declared_categories", []),
+            *edge.get("observed_categories", []),
+            *edge.get("categories", []),
+        }
+    )
+
+
 @dataclass
 class Estate:
     """One directed multigraph of the estate, plus what was learnt reading it.
@@ -226,14 +238,7 @@ class Estate:
 
     def carried(self, u: str, v: str, key: str) -> list[str]:
         """Every category an edge is said, seen or found to carry, sorted."""
-        data = self.graph.edges[u, v, key]
-        return sorted(
-            {
-                *data.get("declared_categories", []),
-                *data.get("observed_categories", []),
-                *data.get("categories", []),
-            }
-        )
+        return carried_categories(self.graph.edges[u, v, key])
 
     def origin(self, element: Any, attr: str) -> Source | None:
         """The exact place that set ``attr`` of a node id or an (u, v, key) edge."""

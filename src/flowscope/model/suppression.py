@@ -41,3 +41,16 @@ class Suppression:
             "expires": self.expires.isoformat(),
             **self.source.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Suppression:
+        """What :meth:`to_dict` wrote (flowscope's JSON export)."""
+        return cls(
+            reason=data["reason"],
+            owner=data["owner"],
+            expires=date.fromisoformat(data["expires"]),
+            source=Source.from_dict({"file": "", **data}),
+            rule=data.get("rule"),
+            subject=data.get("subject"),
+            fingerprint=data.get("fingerprint"),
+        )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flowscope.model.estate import carried_categories
+
 # What a node or edge says about safety; a change to any is reported.
 SYSTEM_FACTS = ("zone", "monitored", "dpa", "last_review", "region", "owner", "type")
 FLOW_FACTS = ("monitored", "encrypted", "authenticated", "masked", "protocol")
@@ -15,11 +17,7 @@ KINDS = {"system": "systems", "endpoint": "endpoints", "dataset": "datasets", "f
 
 
 def carried(edge: dict[str, Any]) -> set[str]:
-    return {
-        *edge.get("declared_categories", []),
-        *edge.get("observed_categories", []),
-        *edge.get("categories", []),
-    }
+    return set(carried_categories(edge))
 
 
 def _nodes(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
