@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 
 
 @dataclass(frozen=True)
@@ -17,4 +17,5 @@ class Rule:
     severity: Severity
     rationale: str
     remediation: str
+    stride: Stride  # the threat its findings are instances of, for threat models
     check: Callable[[Estate], Iterable[Finding]]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.exposed import findings, unmasked_exposures
 from flowscope.analyze.rule import Rule
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity
 
 
@@ -31,5 +31,6 @@ RULE = Rule(
         "Redact personal data before the prompt or upload leaves (names, e-mails, card numbers), "
         "use the provider's zero-retention terms, and record the masking with `masked:`."
     ),
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.exposed import findings, unmasked_exposures
 from flowscope.analyze.rule import Rule
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity
 
 
@@ -31,5 +31,6 @@ RULE = Rule(
         "Mask, hash or tokenise the data before it leaves (in the SQL that builds the export, or "
         "with `masked:` on the flow once it is), or stop sending what the vendor does not need."
     ),
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import severity_for, vendor_location, vendors
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 
 
 def check(estate: Estate) -> Iterator[Finding]:
@@ -39,5 +39,6 @@ RULE = Rule(
         "region check: the privacy team does not know it exists."
     ),
     remediation="Add the vendor to the inventory and review it, or remove the integration.",
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

@@ -7,7 +7,7 @@ from datetime import date
 
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import listed_vendors, today, vendor_location
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity
 
 
@@ -53,5 +53,6 @@ RULE = Rule(
     remediation=(
         "Review the vendor (security questionnaire, DPA, sub-processors) and record the date."
     ),
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

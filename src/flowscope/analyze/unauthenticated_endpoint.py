@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 
@@ -48,5 +48,6 @@ RULE = Rule(
     severity=Severity.HIGH,
     rationale="Anyone who can reach the endpoint can read the data it returns.",
     remediation="Require authentication on the operation (a security requirement in the spec).",
+    stride=Stride.SPOOFING,
     check=check,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.unmonitored_third_party_flow import flow_categories
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity
+from flowscope.model import Estate, Finding, Hop, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 
@@ -52,5 +52,6 @@ RULE = Rule(
     remediation=(
         "Authenticate the connection (mTLS, signed tokens) and record `authenticated: true`."
     ),
+    stride=Stride.SPOOFING,
     check=check,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from flowscope.analyze.observe import via_evidence
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity
+from flowscope.model import Estate, Finding, Hop, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 
@@ -56,5 +56,6 @@ RULE = Rule(
         "records of processing, the DPA and the privacy notice describe less than happens."
     ),
     remediation="Declare the categories on the flow (and in the records), or stop sending them.",
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

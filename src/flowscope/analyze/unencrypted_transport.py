@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.unmonitored_third_party_flow import flow_categories
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity
+from flowscope.model import Estate, Finding, Hop, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 CLEAR_PROTOCOLS = frozenset({"http", "ftp", "smtp", "telnet", "pstn", "sms"})
@@ -100,5 +100,6 @@ RULE = Rule(
         "Use TLS (https, SIP-TLS, SFTP…) and record `encrypted: true` on the flow; "
         "drop http:// servers."
     ),
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

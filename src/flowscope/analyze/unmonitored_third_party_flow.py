@@ -7,7 +7,7 @@ from typing import Any
 
 from flowscope.analyze.observe import via_evidence
 from flowscope.analyze.rule import Rule
-from flowscope.model import Estate, Finding, Hop, Severity
+from flowscope.model import Estate, Finding, Hop, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 # The more sensitive the data on an unwatched edge, the worse the blind spot.
@@ -74,5 +74,6 @@ RULE = Rule(
         "Send the integration's calls to the SIEM (or the vendor's audit log to it) and "
         "record `monitored: true` on the flow or the vendor."
     ),
+    stride=Stride.REPUDIATION,
     check=check,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import listed_vendors, severity_for, vendor_location
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, sensitivity
 
 
@@ -54,5 +54,6 @@ RULE = Rule(
     remediation=(
         "Use the vendor's in-region hosting, put transfer safeguards in place, or stop the flows."
     ),
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

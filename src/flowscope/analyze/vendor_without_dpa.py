@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
 from flowscope.analyze.vendors import listed_vendors, severity_for, vendor_location
-from flowscope.model import Estate, Finding, Severity
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, sensitivity
 
 
@@ -40,5 +40,6 @@ RULE = Rule(
         "as far as anyone can show."
     ),
     remediation="Sign a DPA with the vendor and record it in the inventory, or stop the flows.",
+    stride=Stride.INFORMATION_DISCLOSURE,
     check=check,
 )

@@ -2,7 +2,7 @@
 
 from flowscope.model.diagnostics import Diagnostic, InputError, Level
 from flowscope.model.estate import EDGE_KINDS, NODE_KINDS, Estate, Policy
-from flowscope.model.finding import Finding, Hop, Severity
+from flowscope.model.finding import Finding, Hop, Severity, Stride
 from flowscope.model.provenance import Source
 
 __all__ = [
@@ -17,4 +17,5 @@ __all__ = [
     "Policy",
     "Severity",
     "Source",
+    "Stride",
 ]

@@ -236,6 +236,19 @@ class Estate:
         )
         return view
 
+    def system_of(self, node: str) -> str | None:
+        """The system holding an endpoint, table or field (a system holds itself)."""
+        seen = set()
+        while node in self.graph and node not in seen:
+            if self.node(node)["kind"] == "system":
+                return node
+            seen.add(node)
+            holders = [u for u, _, k in self.graph.in_edges(node, keys=True) if k == "contains"]
+            if not holders:
+                return None
+            node = holders[0]
+        return None
+
     def carried(self, u: str, v: str, key: str) -> list[str]:
         """Every category an edge is said, seen or found to carry, sorted."""
         return carried_categories(self.graph.edges[u, v, key])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from flowscope.model.provenance import Source
@@ -31,6 +31,24 @@ class Severity(IntEnum):
         except KeyError:
             names = ", ".join(s.label for s in cls)
             raise ValueError(f"unknown severity {text!r}: expected one of {names}") from None
+
+
+class Stride(StrEnum):
+    """The STRIDE threat a rule's finding is an instance of, for threat-modelling tools."""
+
+    SPOOFING = "spoofing"
+    TAMPERING = "tampering"
+    REPUDIATION = "repudiation"
+    INFORMATION_DISCLOSURE = "information-disclosure"
+    DENIAL_OF_SERVICE = "denial-of-service"
+    ELEVATION_OF_PRIVILEGE = "elevation-of-privilege"
+
+    @property
+    def words(self) -> str:
+        """>>> Stride.INFORMATION_DISCLOSURE.words
+        'Information disclosure'
+        """
+        return self.value.replace("-", " ").capitalize()
 
 
 @dataclass(frozen=True)

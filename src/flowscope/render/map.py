@@ -230,27 +230,13 @@ def _edge(estate: Estate, u: str, v: str, key: str, category: str | None) -> dic
     }
 
 
-def _system_of(estate: Estate, node: str) -> str | None:
-    """The system holding an endpoint, table or field (through ``contains`` edges)."""
-    seen = set()
-    while node in estate.graph and node not in seen:
-        if estate.node(node)["kind"] == "system":
-            return node
-        seen.add(node)
-        holders = [u for u, _, k in estate.graph.in_edges(node, keys=True) if k == "contains"]
-        if not holders:
-            return None
-        node = holders[0]
-    return None
-
-
 def _finding(estate: Estate, finding: Finding, index: int) -> dict[str, Any]:
     # The systems holding what a finding names, so that an endpoint's finding
     # (FS304) lights up its system on a map that draws no endpoints.
     nodes = {n for hop in finding.path for n in (hop.source, hop.target)} | set(
         finding.subjects[:2]
     )
-    nodes |= {s for n in list(nodes) if (s := _system_of(estate, n)) is not None}
+    nodes |= {s for n in list(nodes) if (s := estate.system_of(n)) is not None}
     edges = [f"{hop.source}|{hop.target}" for hop in finding.path]
     return {
         "index": index,
