@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import flowscope
-from flowscope.export import EXPORTERS
+from flowscope.export import FORMATS
 from flowscope.model import Estate
 from map_bench import generate
 
@@ -27,9 +27,9 @@ DOT_TIMEOUT = 600
 def measure(label: str, estate: Estate) -> None:
     print(f"{label}: {estate.graph.number_of_nodes():,} nodes, "
           f"{estate.graph.number_of_edges():,} edges")  # fmt: skip
-    for fmt, exporter in EXPORTERS.items():
+    for fmt in FORMATS:
         start = time.perf_counter()
-        text = exporter(estate)
+        text = flowscope.export_estate(estate, fmt)
         took = time.perf_counter() - start
         line = f"  {fmt:10} {took:7.2f} s  {len(text.encode()) / 1e6:7.2f} MB"
         if fmt == "dot":

@@ -122,13 +122,13 @@ def lineage(
 
 
 def export_estate(estate: Estate, fmt: str) -> str:
-    """The estate in one of :data:`flowscope.export.EXPORTERS`' formats, as text."""
-    try:
-        exporter = export.EXPORTERS[fmt]
-    except KeyError:
-        known = ", ".join(export.EXPORTERS)
-        raise ValueError(f"unknown export format {fmt!r}: expected one of {known}") from None
-    return exporter(estate)
+    """The estate in one of :data:`flowscope.export.FORMATS`, as text."""
+    if fmt in export.THREAT_EXPORTERS:
+        return export.THREAT_EXPORTERS[fmt](estate, {rule.id: rule for rule in analyze.RULES})
+    if fmt in export.EXPORTERS:
+        return export.EXPORTERS[fmt](estate)
+    known = ", ".join(export.FORMATS)
+    raise ValueError(f"unknown export format {fmt!r}: expected one of {known}")
 
 
 def at_or_above(estate: Estate, threshold: Severity) -> int:

@@ -12,7 +12,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from flowscope import api
-from flowscope.export import EXPORTERS
+from flowscope.export import FORMATS
 from flowscope.ingest.sql.estate import read_catalog
 from flowscope.model import Diagnostic, Estate, InputError, Level, Severity, Source
 from flowscope.render import diff_report
@@ -208,7 +208,7 @@ def _parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="write the estate graph in another tool's format")
     exp.add_argument("path", help=PATH_HELP)
-    exp.add_argument("--format", choices=sorted(EXPORTERS), required=True)
+    exp.add_argument("--format", choices=sorted(FORMATS), required=True)
     exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     exp.add_argument("--strict", action="store_true", help="treat warnings as errors")
     exp.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)

@@ -1,10 +1,11 @@
-"""Exports of the estate graph. A new format is one module plus one line in EXPORTERS."""
+"""Exports of the estate graph. A new format is one module plus one line in a registry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from flowscope.export import cyclonedx, dot, flat_graph, json_graph, mermaid
+from flowscope.export import cyclonedx, dot, flat_graph, json_graph, mermaid, threat_dragon
+from flowscope.export.rules import RuleWords
 from flowscope.model import Estate
 
 EXPORTERS: dict[str, Callable[[Estate], str]] = {
@@ -15,5 +16,10 @@ EXPORTERS: dict[str, Callable[[Estate], str]] = {
     "mermaid": mermaid.export,
     "cyclonedx": cyclonedx.export,
 }
+# Formats that carry findings as threats, with their rule's STRIDE type and remedy.
+THREAT_EXPORTERS: dict[str, Callable[[Estate, Mapping[str, RuleWords]], str]] = {
+    "threat-dragon": threat_dragon.export,
+}
+FORMATS = (*EXPORTERS, *THREAT_EXPORTERS)
 
-__all__ = ["EXPORTERS"]
+__all__ = ["EXPORTERS", "FORMATS", "THREAT_EXPORTERS", "RuleWords"]

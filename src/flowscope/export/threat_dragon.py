@@ -1,0 +1,401 @@
+"""OWASP Threat Dragon v2: the estate as a data-flow diagram, its findings as threats.
+
+Internal services become processes, datastores and warehouses stores, people
+and everything outside the estate (third parties, webhook receivers) actors;
+flows are flows with their protocol and encryption. Each trust zone is a
+trust-boundary box, and Threat Dragon decides what lies inside a boundary by
+position alone, so the layout puts every system's shape wholly inside its
+zone's box and keeps the boxes apart. Each finding is a STRIDE threat on the
+flow or system it concerns (an endpoint's finding on the endpoint's system).
+
+Ids are UUIDs derived from flowscope's ids, so exporting an unchanged estate
+gives the same file and a diagram re-imported next week keeps its cell ids.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from flowscope.export.rules import RuleWords, rule_stride
+from flowscope.export.views import ZONE_TITLES, ZONES
+from flowscope.model import Estate, Finding, Severity, Source
+
+VERSION = "2.3.0"  # the model version Threat Dragon 2.3 and later write and read
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://flowscope.dev/threat-dragon")
+SEVERITY = {
+    Severity.CRITICAL: "Critical",
+    Severity.HIGH: "High",
+    Severity.MEDIUM: "Medium",
+    Severity.LOW: "Low",
+    Severity.INFO: "Low",
+}
+# Shapes and their sizes, as Threat Dragon draws them by default.
+SIZES = {"process": (100, 100), "store": (160, 80), "actor": (160, 80)}
+DATA_TYPES = {"process": "tm.Process", "store": "tm.Store", "actor": "tm.Actor"}
+SLOT = (220, 160)  # the room each system gets in its box: its shape, centred, and a margin
+PADDING, HEADER, GAP = 40, 60, 160  # inside a box; the box's label; between boxes
+SOLID = "none"  # SVG's word for an undashed line; the schema wants a string, never null
+STROKE, STROKE_THREAT = ("#333333", 1.5), ("red", 2.5)  # what Threat Dragon itself uses
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on the diagram, in Threat Dragon's coordinates (y grows downwards)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+    def contains(self, other: Box) -> bool:
+        return (
+            self.x <= other.x
+            and self.y <= other.y
+            and other.x + other.width <= self.x + self.width
+            and other.y + other.height <= self.y + self.height
+        )
+
+
+def cell_id(element: str) -> str:
+    """A stable UUID for a flowscope id (Threat Dragon's own cell ids are UUIDs).
+
+    >>> cell_id("system:crm") == cell_id("system:crm") != cell_id("system:web-app")
+    True
+    """
+    return str(uuid.uuid5(NAMESPACE, element))
+
+
+def shape_of(data: dict[str, Any]) -> str:
+    """People and everything outside the estate are actors; stores hold data at rest."""
+    if data.get("type") == "actor" or data.get("zone") in ("public", "third_party"):
+        return "actor"
+    if data.get("type") in ("datastore", "warehouse"):
+        return "store"
+    return "process"
+
+
+def zone_of(data: dict[str, Any]) -> str:
+    zone = str(data.get("zone") or "unknown")
+    return zone if zone in ZONES else "unknown"
+
+
+def layout(estate: Estate) -> tuple[dict[str, Box], dict[str, Box]]:
+    """Each zone's box, left to right, and each system's shape centred in a slot of its box."""
+    members: dict[str, list[str]] = {zone: [] for zone in ZONES}
+    steps = _steps_from_senders(estate)
+    for system, data in sorted(estate.nodes("system"), key=lambda n: (steps.get(n[0], 0), n[0])):
+        members[zone_of(data)].append(system)
+    boxes: dict[str, Box] = {}
+    shapes: dict[str, Box] = {}
+    left = 0
+    for zone in ZONES:
+        if not members[zone]:
+            continue
+        columns = math.ceil(math.sqrt(len(members[zone])))
+        rows = math.ceil(len(members[zone]) / columns)
+        box = Box(left, 0, 2 * PADDING + columns * SLOT[0], HEADER + PADDING + rows * SLOT[1])
+        boxes[zone] = box
+        for index, system in enumerate(members[zone]):
+            width, height = SIZES[shape_of(estate.node(system))]
+            column, row = divmod(index, rows)  # down each column: data moves left to right
+            shapes[system] = Box(
+                box.x + PADDING + column * SLOT[0] + (SLOT[0] - width) // 2,
+                box.y + HEADER + row * SLOT[1] + (SLOT[1] - height) // 2,
+                width,
+                height,
+            )
+        left += box.width + GAP
+    return boxes, shapes
+
+
+def _steps_from_senders(estate: Estate) -> dict[str, int]:
+    """How many flows away from a system that receives none each system is."""
+    flows = nx.DiGraph((u, v) for u, v, _k, _d in estate.flows())
+    senders = [n for n in flows if flows.in_degree(n) == 0]
+    steps: dict[str, int] = nx.multi_source_dijkstra_path_length(flows, senders) if senders else {}
+    return steps
+
+
+def to_document(estate: Estate, rules: Mapping[str, RuleWords]) -> dict[str, Any]:
+    boxes, shapes = layout(estate)
+    threats = _threats(estate, rules)
+    cells = [_boundary(estate, zone, box) for zone, box in boxes.items()]
+    cells += [_node(estate, system, box, threats.get(system, [])) for system, box in shapes.items()]
+    cells += [
+        _flow(estate, (u, v, k), threats.get(_flow_key(u, v, k), []))
+        for u, v, k, _ in sorted(estate.flows(), key=lambda edge: edge[:3])
+    ]
+    counts = f"{len(shapes)} systems, {sum(1 for _ in estate.flows())} flows"
+    return {
+        "version": VERSION,
+        "summary": {
+            "title": estate.name,
+            "owner": "",
+            "description": (
+                f"Exported by flowscope from the estate {estate.name}: {counts}, "
+                f"{len(estate.findings)} findings as threats. Trust boundaries are its zones."
+            ),
+            "id": 0,
+        },
+        "detail": {
+            "contributors": [],
+            "diagrams": [
+                {
+                    "id": 0,
+                    "title": f"{estate.name}: data flows",
+                    "diagramType": "STRIDE",
+                    "placeholder": "Data flows found by flowscope",
+                    "thumbnail": "./public/content/images/thumbnail.stride.jpg",
+                    "version": VERSION,
+                    "cells": cells,
+                }
+            ],
+            "diagramTop": 1,
+            "reviewer": "",
+            "threatTop": len(estate.findings),
+        },
+    }
+
+
+def _flow_key(u: str, v: str, k: str) -> str:
+    return f"{u}|{v}|{k}"
+
+
+def _threats(estate: Estate, rules: Mapping[str, RuleWords]) -> dict[str, list[dict[str, Any]]]:
+    """Every finding as a threat, keyed by the flow or system it sits on."""
+    threats: dict[str, list[dict[str, Any]]] = {}
+    for number, finding in enumerate(estate.findings, start=1):
+        threats.setdefault(_subject(estate, finding), []).append(
+            _threat(finding, number, rules.get(finding.rule_id))
+        )
+    return threats
+
+
+def _subject(estate: Estate, finding: Finding) -> str:
+    """The flow a finding names (sender, receiver, key), else the system holding its subject."""
+    subjects = finding.subjects
+    if len(subjects) >= 3 and estate.graph.has_edge(subjects[0], subjects[1], subjects[2]):
+        return _flow_key(*subjects[:3])
+    for subject in subjects:
+        system = estate.system_of(subject)
+        if system is not None:
+            return system
+    return "estate"  # no cell to hang it on: it still counts in threatTop
+
+
+def _threat(finding: Finding, number: int, rule: RuleWords | None) -> dict[str, Any]:
+    lines = [finding.message]
+    if finding.categories:
+        lines.append("Data: " + ", ".join(finding.categories))
+    lines += [f"Where: {_place(where)}" for where in finding.locations]
+    lines.append(f"flowscope {finding.rule_id}, fingerprint {finding.fingerprint}")
+    return {
+        "id": str(uuid.uuid5(NAMESPACE, f"threat:{finding.fingerprint}:{number}")),
+        "title": finding.title,
+        "status": "Open",
+        "severity": SEVERITY[finding.severity],
+        "type": rule_stride(rule).words,
+        "description": "\n".join(lines),
+        "mitigation": rule.remediation if rule else "",
+        "modelType": "STRIDE",
+        "number": number,
+        "score": "",
+        "new": False,
+    }
+
+
+def _place(where: Source) -> str:
+    return f"{where.file}:{where.line}" if where.line else where.file
+
+
+def _stroke(threats: list[dict[str, Any]]) -> dict[str, Any]:
+    colour, width = STROKE_THREAT if threats else STROKE
+    return {"stroke": colour, "strokeWidth": width, "strokeDasharray": SOLID}
+
+
+def _boundary(estate: Estate, zone: str, box: Box) -> dict[str, Any]:
+    title = ZONE_TITLES[zone]
+    return {
+        "id": cell_id(f"zone:{zone}"),
+        "shape": "trust-boundary-box",
+        "zIndex": -1,  # behind everything, as Threat Dragon puts boundaries
+        "visible": True,
+        "position": {"x": box.x, "y": box.y},
+        "size": {"width": box.width, "height": box.height},
+        "attrs": {
+            "label": {"text": title},
+            "body": {"stroke": "#333333", "strokeWidth": 3, "strokeDasharray": "7 5"},
+        },
+        "data": {
+            "type": "tm.BoundaryBox",
+            "name": title,
+            "description": f"flowscope trust zone {zone!r} of {estate.name}",
+            "isTrustBoundary": True,
+            "hasOpenThreats": False,
+        },
+    }
+
+
+def _node(estate: Estate, system: str, box: Box, threats: list[dict[str, Any]]) -> dict[str, Any]:
+    data = estate.node(system)
+    shape = shape_of(data)
+    name = str(data.get("name", system))
+    received, sent = _categories(estate, system)
+    attrs: dict[str, Any] = {"text": {"text": name}}
+    if shape == "store":  # a store is drawn as two lines, not a body
+        attrs["topLine"] = attrs["bottomLine"] = _stroke(threats)
+    else:
+        attrs["body"] = _stroke(threats)
+    return {
+        "id": cell_id(system),
+        "shape": shape,
+        "zIndex": 1,
+        "visible": True,
+        "position": {"x": box.x, "y": box.y},
+        "size": {"width": box.width, "height": box.height},
+        "attrs": attrs,
+        "data": {
+            "type": DATA_TYPES[shape],
+            "name": name,
+            "description": _system_description(system, data, received, sent),
+            "outOfScope": False,
+            "reasonOutOfScope": "",
+            "hasOpenThreats": bool(threats),
+            "threats": threats,
+            "isTrustBoundary": False,
+            **_facts(shape, data, received | sent),
+        },
+    }
+
+
+def _categories(estate: Estate, system: str) -> tuple[set[str], set[str]]:
+    """The categories a system receives and sends over flows."""
+    received = {
+        c for u, v, k in estate.graph.in_edges(system, keys=True) for c in _flowing(estate, u, v, k)
+    }
+    sent = {
+        c
+        for u, v, k in estate.graph.out_edges(system, keys=True)
+        for c in _flowing(estate, u, v, k)
+    }
+    return received, sent
+
+
+def _flowing(estate: Estate, u: str, v: str, k: str) -> list[str]:
+    """What an edge carries when it is a flow (a system also has ``contains`` edges)."""
+    return estate.carried(u, v, k) if estate.graph.edges[u, v, k]["kind"] == "flow" else []
+
+
+def _facts(shape: str, data: dict[str, Any], categories: set[str]) -> dict[str, Any]:
+    """The properties Threat Dragon shows for each kind of element."""
+    if shape == "store":
+        return {
+            "isALog": False,
+            "isEncrypted": bool(data.get("encrypted_at_rest", False)),
+            "isSigned": False,
+            "storesCredentials": any(c.startswith("user.authorization") for c in categories),
+            "storesInventory": False,
+        }
+    if shape == "actor":
+        return {"providesAuthentication": False}
+    return {
+        "handlesCardPayment": any(c.startswith("user.financial") for c in categories),
+        "handlesGoodsOrServices": False,
+        "isWebApplication": bool(data.get("specs")),
+        "privilegeLevel": "",
+    }
+
+
+def _system_description(
+    system: str, data: dict[str, Any], received: set[str], sent: set[str]
+) -> str:
+    lines = [str(data["description"])] if data.get("description") else []
+    facts = [
+        f"{fact}: {data[fact]}" for fact in ("type", "zone", "owner", "region") if data.get(fact)
+    ]
+    lines.append("; ".join(facts))
+    lines.append("Receives: " + (", ".join(sorted(received)) or "no classified data"))
+    lines.append("Sends: " + (", ".join(sorted(sent)) or "no classified data"))
+    lines += [f"Declared at {_place(s)}" for s in _sources(data)]
+    lines.append(f"flowscope id: {system}")
+    return "\n".join(lines)
+
+
+def _sources(data: dict[str, Any]) -> Iterator[Source]:
+    return (s for s in data.get("sources", []) if isinstance(s, Source))
+
+
+def _flow(
+    estate: Estate, edge: tuple[str, str, str], threats: list[dict[str, Any]]
+) -> dict[str, Any]:
+    u, v, key = edge
+    data = estate.graph.edges[edge]
+    carried = estate.carried(u, v, key)
+    name = str(data["name"]) if data.get("name") else str(data.get("protocol") or "data").upper()
+    outside = {zone_of(estate.node(u)), zone_of(estate.node(v))} & {"public", "third_party"}
+    line = _stroke(threats) | {"targetMarker": {"name": "block"}, "sourceMarker": {"name": ""}}
+    return {
+        "id": cell_id(f"flow:{_flow_key(u, v, key)}"),
+        "shape": "flow",
+        "zIndex": 10,
+        "width": 200,
+        "height": 100,
+        "connector": "smooth",
+        "attrs": {"line": line},
+        "labels": [_label(name)],
+        "source": {"cell": cell_id(u)},
+        "target": {"cell": cell_id(v)},
+        "vertices": [],
+        "data": {
+            "type": "tm.Flow",
+            "name": name,
+            "description": _flow_description(key, data, carried),
+            "outOfScope": False,
+            "reasonOutOfScope": "",
+            "hasOpenThreats": bool(threats),
+            "threats": threats,
+            "isBidirectional": False,
+            "isEncrypted": data.get("encrypted") is True,
+            "isPublicNetwork": bool(outside),
+            "protocol": str(data.get("protocol") or ""),
+            "isTrustBoundary": False,
+        },
+    }
+
+
+def _label(text: str) -> dict[str, Any]:
+    return {
+        "markup": [
+            {"tagName": "ellipse", "selector": "labelBody"},
+            {"tagName": "text", "selector": "labelText"},
+        ],
+        "attrs": {
+            "labelText": {"text": text, "textAnchor": "middle", "textVerticalAnchor": "middle"},
+            "labelBody": {"ref": "labelText", "refRx": "50%", "refRy": "60%", "fill": "#fff",
+                          "strokeWidth": 0},
+        },
+        "position": 0.5,
+    }  # fmt: skip
+
+
+def _flow_description(key: str, data: dict[str, Any], carried: list[str]) -> str:
+    lines = [str(data["description"])] if data.get("description") else []
+    lines.append("Carries: " + (", ".join(carried) or "no classified data"))
+    if data.get("encrypted") is None:
+        lines.append("Encryption in transit: not declared")
+    if data.get("monitored") is not None:
+        lines.append(f"Monitored: {'yes' if data['monitored'] else 'no'}")
+    lines += [f"Declared at {_place(s)}" for s in _sources(data)]
+    lines.append(f"flowscope id: {key}")
+    return "\n".join(lines)
+
+
+def export(estate: Estate, rules: Mapping[str, RuleWords]) -> str:
+    return json.dumps(to_document(estate, rules), indent=2, ensure_ascii=False) + "\n"
