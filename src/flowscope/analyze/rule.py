@@ -18,4 +18,5 @@ class Rule:
     rationale: str
     remediation: str
     stride: Stride  # the threat its findings are instances of, for threat models
+    cwe: int  # the weakness it finds, in MITRE's Common Weakness Enumeration
     check: Callable[[Estate], Iterable[Finding]]

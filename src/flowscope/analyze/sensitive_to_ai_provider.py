@@ -32,5 +32,6 @@ RULE = Rule(
         "use the provider's zero-retention terms, and record the masking with `masked:`."
     ),
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

@@ -32,5 +32,6 @@ RULE = Rule(
         "with `masked:` on the flow once it is), or stop sending what the vendor does not need."
     ),
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

@@ -40,5 +40,6 @@ RULE = Rule(
     ),
     remediation="Add the vendor to the inventory and review it, or remove the integration.",
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

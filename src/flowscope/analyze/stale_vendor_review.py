@@ -54,5 +54,6 @@ RULE = Rule(
         "Review the vendor (security questionnaire, DPA, sub-processors) and record the date."
     ),
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

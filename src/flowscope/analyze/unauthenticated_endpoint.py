@@ -49,5 +49,6 @@ RULE = Rule(
     rationale="Anyone who can reach the endpoint can read the data it returns.",
     remediation="Require authentication on the operation (a security requirement in the spec).",
     stride=Stride.SPOOFING,
+    cwe=306,
     check=check,
 )

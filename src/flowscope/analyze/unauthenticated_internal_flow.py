@@ -53,5 +53,6 @@ RULE = Rule(
         "Authenticate the connection (mTLS, signed tokens) and record `authenticated: true`."
     ),
     stride=Stride.SPOOFING,
+    cwe=306,
     check=check,
 )

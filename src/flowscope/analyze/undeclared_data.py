@@ -57,5 +57,6 @@ RULE = Rule(
     ),
     remediation="Declare the categories on the flow (and in the records), or stop sending them.",
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

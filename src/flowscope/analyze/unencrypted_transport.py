@@ -101,5 +101,6 @@ RULE = Rule(
         "drop http:// servers."
     ),
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=319,
     check=check,
 )

@@ -75,5 +75,6 @@ RULE = Rule(
         "record `monitored: true` on the flow or the vendor."
     ),
     stride=Stride.REPUDIATION,
+    cwe=778,
     check=check,
 )

@@ -55,5 +55,6 @@ RULE = Rule(
         "Use the vendor's in-region hosting, put transfer safeguards in place, or stop the flows."
     ),
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

@@ -41,5 +41,6 @@ RULE = Rule(
     ),
     remediation="Sign a DPA with the vendor and record it in the inventory, or stop the flows.",
     stride=Stride.INFORMATION_DISCLOSURE,
+    cwe=359,
     check=check,
 )

@@ -17,15 +17,15 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
 from flowscope.export.rules import RuleWords, rule_stride
-from flowscope.export.views import ZONE_TITLES, ZONES
-from flowscope.model import Estate, Finding, Severity, Source
+from flowscope.export.views import ZONE_TITLES, ZONES, declared_at, received_and_sent
+from flowscope.model import Estate, Finding, Severity
 
 VERSION = "2.3.0"  # the model version Threat Dragon 2.3 and later write and read
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://flowscope.dev/threat-dragon")
@@ -194,7 +194,7 @@ def _threat(finding: Finding, number: int, rule: RuleWords | None) -> dict[str, 
     lines = [finding.message]
     if finding.categories:
         lines.append("Data: " + ", ".join(finding.categories))
-    lines += [f"Where: {_place(where)}" for where in finding.locations]
+    lines += [f"Where: {where}" for where in finding.locations]
     lines.append(f"flowscope {finding.rule_id}, fingerprint {finding.fingerprint}")
     return {
         "id": str(uuid.uuid5(NAMESPACE, f"threat:{finding.fingerprint}:{number}")),
@@ -209,10 +209,6 @@ def _threat(finding: Finding, number: int, rule: RuleWords | None) -> dict[str, 
         "score": "",
         "new": False,
     }
-
-
-def _place(where: Source) -> str:
-    return f"{where.file}:{where.line}" if where.line else where.file
 
 
 def _stroke(threats: list[dict[str, Any]]) -> dict[str, Any]:
@@ -247,7 +243,7 @@ def _node(estate: Estate, system: str, box: Box, threats: list[dict[str, Any]]) 
     data = estate.node(system)
     shape = shape_of(data)
     name = str(data.get("name", system))
-    received, sent = _categories(estate, system)
+    received, sent = received_and_sent(estate, system)
     attrs: dict[str, Any] = {"text": {"text": name}}
     if shape == "store":  # a store is drawn as two lines, not a body
         attrs["topLine"] = attrs["bottomLine"] = _stroke(threats)
@@ -273,24 +269,6 @@ def _node(estate: Estate, system: str, box: Box, threats: list[dict[str, Any]]) 
             **_facts(shape, data, received | sent),
         },
     }
-
-
-def _categories(estate: Estate, system: str) -> tuple[set[str], set[str]]:
-    """The categories a system receives and sends over flows."""
-    received = {
-        c for u, v, k in estate.graph.in_edges(system, keys=True) for c in _flowing(estate, u, v, k)
-    }
-    sent = {
-        c
-        for u, v, k in estate.graph.out_edges(system, keys=True)
-        for c in _flowing(estate, u, v, k)
-    }
-    return received, sent
-
-
-def _flowing(estate: Estate, u: str, v: str, k: str) -> list[str]:
-    """What an edge carries when it is a flow (a system also has ``contains`` edges)."""
-    return estate.carried(u, v, k) if estate.graph.edges[u, v, k]["kind"] == "flow" else []
 
 
 def _facts(shape: str, data: dict[str, Any], categories: set[str]) -> dict[str, Any]:
@@ -323,13 +301,9 @@ def _system_description(
     lines.append("; ".join(facts))
     lines.append("Receives: " + (", ".join(sorted(received)) or "no classified data"))
     lines.append("Sends: " + (", ".join(sorted(sent)) or "no classified data"))
-    lines += [f"Declared at {_place(s)}" for s in _sources(data)]
+    lines += declared_at(data)
     lines.append(f"flowscope id: {system}")
     return "\n".join(lines)
-
-
-def _sources(data: dict[str, Any]) -> Iterator[Source]:
-    return (s for s in data.get("sources", []) if isinstance(s, Source))
 
 
 def _flow(
@@ -392,7 +366,7 @@ def _flow_description(key: str, data: dict[str, Any], carried: list[str]) -> str
         lines.append("Encryption in transit: not declared")
     if data.get("monitored") is not None:
         lines.append(f"Monitored: {'yes' if data['monitored'] else 'no'}")
-    lines += [f"Declared at {_place(s)}" for s in _sources(data)]
+    lines += declared_at(data)
     lines.append(f"flowscope id: {key}")
     return "\n".join(lines)
 

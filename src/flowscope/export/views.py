@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
-from flowscope.model import Estate
+from flowscope.model import Estate, Source
 
 ZONES = ("public", "internal", "third_party", "unknown")
 ZONE_TITLES = {
@@ -90,3 +91,20 @@ def short_categories(categories: list[str], most: int = 3) -> str:
     shown = ", ".join(categories[:most])
     extra = len(categories) - most
     return f"{shown} +{extra} more" if extra > 0 else shown
+
+
+def received_and_sent(estate: Estate, system: str) -> tuple[set[str], set[str]]:
+    """The categories a system receives and sends over flows (not its ``contains`` edges)."""
+    graph = estate.graph
+    inbound = graph.in_edges(system, keys=True)
+    outbound = graph.out_edges(system, keys=True)
+    received = {c for u, v, k in inbound if graph.edges[u, v, k]["kind"] == "flow"
+                for c in estate.carried(u, v, k)}  # fmt: skip
+    sent = {c for u, v, k in outbound if graph.edges[u, v, k]["kind"] == "flow"
+            for c in estate.carried(u, v, k)}  # fmt: skip
+    return received, sent
+
+
+def declared_at(data: dict[str, Any]) -> list[str]:
+    """Where an element was declared, one line per source, for a description."""
+    return [f"Declared at {s}" for s in data.get("sources", []) if isinstance(s, Source)]
