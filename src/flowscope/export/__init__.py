@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from flowscope.export import cyclonedx, dot, flat_graph, json_graph, mermaid, threat_dragon
+from flowscope.export import (
+    cyclonedx,
+    dot,
+    flat_graph,
+    json_graph,
+    mermaid,
+    threagile,
+    threat_dragon,
+)
 from flowscope.export.rules import RuleWords
 from flowscope.model import Estate
 
@@ -19,6 +27,7 @@ EXPORTERS: dict[str, Callable[[Estate], str]] = {
 # Formats that carry findings as threats, with their rule's STRIDE type and remedy.
 THREAT_EXPORTERS: dict[str, Callable[[Estate, Mapping[str, RuleWords]], str]] = {
     "threat-dragon": threat_dragon.export,
+    "threagile": threagile.export,
 }
 FORMATS = (*EXPORTERS, *THREAT_EXPORTERS)
 
