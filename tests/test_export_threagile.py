@@ -207,7 +207,7 @@ def test_each_finding_is_one_identified_risk(acme: Estate, acme_model: dict[str,
 
 
 def test_hostile_and_duplicate_names_survive_the_yaml(make_estate: Any) -> None:
-    names = ["null", "yes: no # not a comment", "1.0", "Twin", "twin", "- [x]\n? y"]
+    names = ["null", "yes: no # not a comment", "1.0", "Twin", "Twin", "- [x]\n? y"]
     systems = "\n".join(
         f"  - {{id: s{n}, name: {json.dumps(name)}, type: service, zone: internal}}"
         for n, name in enumerate(names)
@@ -218,7 +218,7 @@ def test_hostile_and_duplicate_names_survive_the_yaml(make_estate: Any) -> None:
     model = yaml.safe_load(flowscope.export_estate(estate, "threagile"))
     assert problems(model) == []
     titles = set(model["technical_assets"])
-    assert {"null", "yes: no # not a comment", "1.0", "- [x]\n? y"} <= titles
+    assert {"null", "yes: no # not a comment", "1.0", "Twin", "Twin (2)", "- [x]\n? y"} == titles
     assert all(isinstance(t, str) for t in titles) and len(titles) == len(names)
 
 

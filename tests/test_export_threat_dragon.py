@@ -189,7 +189,7 @@ def test_each_finding_is_one_threat_on_the_cell_it_concerns(
         else:
             where = subjects[0]
         threat = on_cell[threat_dragon.cell_id(where), finding.fingerprint]
-        assert threat["title"] == finding.title
+        assert (threat["title"], threat["ruleId"]) == (finding.title, finding.rule_id)
         assert threat["type"] == rules[finding.rule_id].stride.words
         assert threat["mitigation"] == rules[finding.rule_id].remediation
         assert threat["severity"] == finding.severity.label.capitalize()

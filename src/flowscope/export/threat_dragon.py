@@ -205,6 +205,7 @@ def _threat(finding: Finding, number: int, rule: RuleWords | None) -> dict[str, 
         "description": "\n".join(lines),
         "mitigation": rule.remediation if rule else "",
         "modelType": "STRIDE",
+        "ruleId": finding.rule_id,  # where newer Threat Dragons keep the rule behind a threat
         "number": number,
         "score": "",
         "new": False,
