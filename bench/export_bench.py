@@ -31,7 +31,7 @@ def measure(label: str, estate: Estate) -> None:
         start = time.perf_counter()
         text = flowscope.export_estate(estate, fmt)
         took = time.perf_counter() - start
-        line = f"  {fmt:10} {took:7.2f} s  {len(text.encode()) / 1e6:7.2f} MB"
+        line = f"  {fmt:13} {took:7.2f} s  {len(text.encode()) / 1e6:7.2f} MB"
         if fmt == "dot":
             line += f"  dot -Tsvg {render_dot(text)}"
         if fmt == "mermaid":
