@@ -109,6 +109,8 @@ def test_sarif_validates_and_meets_code_scanning_requirements() -> None:
             and rule["help"]["text"]
         )
         assert float(rule["properties"]["security-severity"]) > 0
+    assert "external/cwe/cwe-778" in rules["FS101"]["properties"]["tags"]  # insufficient logging
+    assert "external/cwe/cwe-319" in rules["FS305"]["properties"]["tags"]  # cleartext transport
     assert len(run["results"]) == 38
     for result_ in run["results"]:
         region = result_["locations"][0]["physicalLocation"]["region"]

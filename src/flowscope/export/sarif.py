@@ -70,7 +70,8 @@ def _rule(rule: Any) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {
             "security-severity": SECURITY_SEVERITY[rule.severity],
-            "tags": ["security", "privacy"],
+            # GitHub code scanning shows and filters by the CWE tag
+            "tags": ["security", "privacy", f"external/cwe/cwe-{rule.cwe}"],
         },
     }
 
