@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from conftest import ACME, run_cli
 
@@ -182,3 +185,16 @@ def test_terminal_escape_sequences_in_names_are_shown_not_obeyed(make_estate) ->
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "App\\x1b[2J\\x1b]0;pwned\\x07" in result.stdout
     assert "<img src=x onerror=alert(1)>" in result.stdout  # plain text on a terminal is harmless
+
+
+def test_a_today_that_is_not_a_date_stops_the_scan_with_one_line() -> None:
+    # A pinned day that silently fell back to the real one would make reports drift.
+    env = {**os.environ, "FLOWSCOPE_TODAY": "26/11/2026"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flowscope", "scan", str(ACME)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "FLOWSCOPE_TODAY: error: '26/11/2026' is not a date; write it as YYYY-MM-DD"
+    ]

@@ -100,7 +100,14 @@ def _as_of() -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
-        return None
+        # silently using the real today would make a pinned report drift
+        raise InputError(
+            Diagnostic(
+                Level.ERROR,
+                f"{text!r} is not a date; write it as YYYY-MM-DD",
+                Source("FLOWSCOPE_TODAY"),
+            )
+        ) from None
 
 
 def _patterns(doc: YamlDoc, key: str, default: tuple[str, ...]) -> tuple[tuple[str, Source], ...]:
