@@ -9,13 +9,19 @@ in comments what it left out.
 
 from __future__ import annotations
 
+import sys
+
+import networkx as nx
+
 from flowscope.export.views import (
     ZONE_TITLES,
     ZONES,
     Drawing,
     drawing,
     drop_unconnected,
+    ranked_edges,
     short_categories,
+    strongest,
     zone_members,
 )
 from flowscope.model import Estate
@@ -44,17 +50,21 @@ def label(text: str) -> str:
 
 def export(estate: Estate) -> str:
     attempts = [("dataset", True), ("system", True), ("system", False)]
+    views: dict[str, nx.MultiDiGraph] = {}
     for level, labelled in attempts:
-        shown = drawing(estate, MAX_NODES, MAX_EDGES, level)
+        shown = drawing(estate, MAX_NODES, MAX_EDGES, level, views)
         text = _diagram(estate, shown, labelled)
         if len(text) <= MAX_CHARACTERS:
             return text
     # Still too long: fewer flows (those carrying most categories stay), and
-    # only the systems they connect.
+    # only the systems they connect. The systems and their ranked flows are
+    # worked out once; each round only keeps fewer of them.
+    every_flow = drawing(estate, MAX_NODES, sys.maxsize, "system", views)
+    ranked = ranked_edges(estate, every_flow.graph)
     edges = shown.graph.number_of_edges()
     while len(text) > MAX_CHARACTERS and edges > 0:
         edges = edges * 3 // 4
-        cut = drawing(estate, MAX_NODES, edges, "system")
+        cut = strongest(every_flow, ranked, edges)
         drop_unconnected(cut)
         text = _diagram(estate, cut, False)
     return text

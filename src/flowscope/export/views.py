@@ -28,36 +28,54 @@ class Drawing:
     left_out: list[str] = field(default_factory=list)
 
 
-def drawing(estate: Estate, max_nodes: int, max_edges: int, level: str = "dataset") -> Drawing:
-    """Tables and systems when they fit the tool's limits, systems alone when not."""
-    view = estate.view("dataset")
+def drawing(
+    estate: Estate,
+    max_nodes: int,
+    max_edges: int,
+    level: str = "dataset",
+    views: dict[str, nx.MultiDiGraph] | None = None,
+) -> Drawing:
+    """Tables and systems when they fit the tool's limits, systems alone when not.
+
+    ``views`` keeps the estate's views between calls of one export that tries
+    several drawings: building a view walks the whole graph. Nothing may
+    change a drawing's graph that came from it.
+    """
+    views = {} if views is None else views
+    for wanted in ("dataset", "system"):
+        if wanted not in views:
+            views[wanted] = estate.view(wanted)
+    view = views["dataset"]
     left_out: list[str] = []
     too_big = view.number_of_nodes() > max_nodes or view.number_of_edges() > max_edges
     if level == "system" or too_big:
         tables = sum(1 for n in view if estate.node(n)["kind"] == "dataset")
         if tables:
             left_out.append(f"{tables} tables and their lineage (the estate is too big for them)")
-        view, level = estate.view("system"), "system"
+        view, level = views["system"], "system"
+    shown = Drawing(level, view, {}, left_out)
     if view.number_of_edges() > max_edges:
-        view = _strongest_flows(estate, view, max_edges, left_out)
-    owner = {
+        shown = strongest(shown, ranked_edges(estate, view), max_edges)
+    shown.owner = {
         table: system
-        for system, table, key in view.edges(keys=True)
+        for system, table, key in shown.graph.edges(keys=True)
         if key == "contains" and estate.node(table)["kind"] == "dataset"
     }
-    return Drawing(level, view, owner, left_out)
+    return shown
 
 
-def _strongest_flows(
-    estate: Estate, view: nx.MultiDiGraph, max_edges: int, left_out: list[str]
-) -> nx.MultiDiGraph:
-    """Keep the flows carrying the most categories; name how many were dropped."""
-    ranked = sorted(view.edges(keys=True), key=lambda e: (-len(estate.carried(*e)), e))
+def ranked_edges(estate: Estate, view: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    """The edges of a view, those carrying the most categories first."""
+    return sorted(view.edges(keys=True), key=lambda e: (-len(estate.carried(*e)), e))
+
+
+def strongest(shown: Drawing, ranked: list[tuple[str, str, str]], max_edges: int) -> Drawing:
+    """The drawing with its ``max_edges`` strongest edges only; names how many were dropped."""
     kept = nx.MultiDiGraph()
-    kept.add_nodes_from(view)
+    kept.add_nodes_from(shown.graph)
     kept.add_edges_from(ranked[:max_edges])
-    left_out.append(f"{len(ranked) - max_edges} of {len(ranked)} flows (fewest categories first)")
-    return kept
+    dropped = f"{len(ranked) - max_edges} of {len(ranked)} flows (fewest categories first)"
+    return Drawing(shown.level, kept, dict(shown.owner), [*shown.left_out, dropped])
 
 
 def drop_unconnected(drawing: Drawing) -> None:
