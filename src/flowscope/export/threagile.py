@@ -25,7 +25,12 @@ from typing import Any
 import yaml
 
 from flowscope.export.rules import RuleWords, rule_stride
-from flowscope.export.views import ZONE_TITLES, declared_at, received_and_sent
+from flowscope.export.views import (
+    ZONE_TITLES,
+    flow_description,
+    received_and_sent,
+    system_description,
+)
 from flowscope.model import Estate, Finding, Severity
 from flowscope.model.categories import Sensitivity, sensitivity, taxonomy
 
@@ -190,7 +195,7 @@ def _asset(
     level = max((sensitivity(c) for c in received | sent), default=Sensitivity.NONE)
     return {
         "id": systems.ids[system],
-        "description": _description(system, data, received, sent),
+        "description": system_description(system, data, received, sent),
         "type": _asset_type(kind, zone),
         "usage": "business",
         "used_as_client_by_human": kind == "actor",
@@ -230,15 +235,6 @@ def _asset_type(kind: str, zone: str) -> str:
     return "datastore" if kind in ("datastore", "warehouse") else "process"
 
 
-def _description(system: str, data: dict[str, Any], received: set[str], sent: set[str]) -> str:
-    lines = [str(data["description"])] if data.get("description") else []
-    lines.append("Receives: " + (", ".join(sorted(received)) or "no classified data"))
-    lines.append("Sends: " + (", ".join(sorted(sent)) or "no classified data"))
-    lines += declared_at(data)
-    lines.append(f"flowscope id: {system}")
-    return "\n".join(lines)
-
-
 def _links(
     estate: Estate, systems: Names, data_ids: dict[str, str]
 ) -> dict[str, dict[str, dict[str, Any]]]:
@@ -271,13 +267,9 @@ def _link(
     protocol = _protocol(data)
     authenticated = data.get("authenticated") is True
     person = estate.node(u).get("type") == "actor"
-    lines = [str(data["description"])] if data.get("description") else []
-    lines.append("Carries: " + (", ".join(carried) or "no classified data"))
-    lines += declared_at(data)
-    lines.append(f"flowscope id: {key}")
     return {
         "target": systems.ids[v],
-        "description": "\n".join(lines),
+        "description": flow_description(key, data, carried),
         "protocol": protocol,
         "authentication": _authentication(authenticated, protocol),
         "authorization": _authorization(authenticated, person),

@@ -24,7 +24,13 @@ from typing import Any
 import networkx as nx
 
 from flowscope.export.rules import RuleWords, rule_stride
-from flowscope.export.views import ZONE_TITLES, ZONES, declared_at, received_and_sent
+from flowscope.export.views import (
+    ZONE_TITLES,
+    ZONES,
+    flow_description,
+    received_and_sent,
+    system_description,
+)
 from flowscope.model import Estate, Finding, Severity
 
 VERSION = "2.3.0"  # the model version Threat Dragon 2.3 and later write and read
@@ -261,7 +267,7 @@ def _node(estate: Estate, system: str, box: Box, threats: list[dict[str, Any]]) 
         "data": {
             "type": DATA_TYPES[shape],
             "name": name,
-            "description": _system_description(system, data, received, sent),
+            "description": system_description(system, data, received, sent),
             "outOfScope": False,
             "reasonOutOfScope": "",
             "hasOpenThreats": bool(threats),
@@ -292,21 +298,6 @@ def _facts(shape: str, data: dict[str, Any], categories: set[str]) -> dict[str, 
     }
 
 
-def _system_description(
-    system: str, data: dict[str, Any], received: set[str], sent: set[str]
-) -> str:
-    lines = [str(data["description"])] if data.get("description") else []
-    facts = [
-        f"{fact}: {data[fact]}" for fact in ("type", "zone", "owner", "region") if data.get(fact)
-    ]
-    lines.append("; ".join(facts))
-    lines.append("Receives: " + (", ".join(sorted(received)) or "no classified data"))
-    lines.append("Sends: " + (", ".join(sorted(sent)) or "no classified data"))
-    lines += declared_at(data)
-    lines.append(f"flowscope id: {system}")
-    return "\n".join(lines)
-
-
 def _flow(
     estate: Estate, edge: tuple[str, str, str], threats: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -331,7 +322,7 @@ def _flow(
         "data": {
             "type": "tm.Flow",
             "name": name,
-            "description": _flow_description(key, data, carried),
+            "description": flow_description(key, data, carried),
             "outOfScope": False,
             "reasonOutOfScope": "",
             "hasOpenThreats": bool(threats),
@@ -358,18 +349,6 @@ def _label(text: str) -> dict[str, Any]:
         },
         "position": 0.5,
     }  # fmt: skip
-
-
-def _flow_description(key: str, data: dict[str, Any], carried: list[str]) -> str:
-    lines = [str(data["description"])] if data.get("description") else []
-    lines.append("Carries: " + (", ".join(carried) or "no classified data"))
-    if data.get("encrypted") is None:
-        lines.append("Encryption in transit: not declared")
-    if data.get("monitored") is not None:
-        lines.append(f"Monitored: {'yes' if data['monitored'] else 'no'}")
-    lines += declared_at(data)
-    lines.append(f"flowscope id: {key}")
-    return "\n".join(lines)
 
 
 def export(estate: Estate, rules: Mapping[str, RuleWords]) -> str:

@@ -126,3 +126,30 @@ def received_and_sent(estate: Estate, system: str) -> tuple[set[str], set[str]]:
 def declared_at(data: dict[str, Any]) -> list[str]:
     """Where an element was declared, one line per source, for a description."""
     return [f"Declared at {s}" for s in data.get("sources", []) if isinstance(s, Source)]
+
+
+def system_description(
+    system: str, data: dict[str, Any], received: set[str], sent: set[str]
+) -> str:
+    """What a threat-modelling tool shows of a system: its facts, its data, where it comes from."""
+    lines = [str(data["description"])] if data.get("description") else []
+    facts = [f"{f}: {data[f]}" for f in ("type", "zone", "owner", "region") if data.get(f)]
+    lines.append("; ".join(facts))
+    lines.append("Receives: " + (", ".join(sorted(received)) or "no classified data"))
+    lines.append("Sends: " + (", ".join(sorted(sent)) or "no classified data"))
+    lines += declared_at(data)
+    lines.append(f"flowscope id: {system}")
+    return "\n".join(lines)
+
+
+def flow_description(key: str, data: dict[str, Any], carried: list[str]) -> str:
+    """What a threat-modelling tool shows of a flow; its last line names the flow's key."""
+    lines = [str(data["description"])] if data.get("description") else []
+    lines.append("Carries: " + (", ".join(carried) or "no classified data"))
+    if data.get("encrypted") is None:
+        lines.append("Encryption in transit: not declared")
+    if data.get("monitored") is not None:
+        lines.append(f"Monitored: {'yes' if data['monitored'] else 'no'}")
+    lines += declared_at(data)
+    lines.append(f"flowscope id: {key}")
+    return "\n".join(lines)
