@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from threatsketch import boundaries, td_adapter
+from threatsketch.model import Kind
 
 import flowscope
 from conftest import ACME, FIXTURES, run_cli
 from flowscope.analyze import RULES
 from flowscope.export import threat_dragon
+from flowscope.export.views import ZONE_TITLES
 from flowscope.model import Estate, Source
 
 SCHEMAS = [FIXTURES / "threat-dragon" / "model.schema.json"]
@@ -249,3 +252,27 @@ def test_hostile_names_arrive_as_text(make_estate: Any) -> None:
 
 def test_the_api_and_the_cli_give_the_same_model(acme: Estate, acme_model: dict[str, Any]) -> None:
     assert json.loads(flowscope.export_estate(acme, "threat-dragon")) == acme_model
+
+
+def test_threatsketch_reads_it_and_puts_every_system_in_its_zone(
+    acme: Estate, acme_model: dict[str, Any]
+) -> None:
+    # ThreatSketch reads Threat Dragon models and, like Threat Dragon, decides
+    # by position which boundary box holds an element.
+    model, _ = td_adapter.load_raw(copy.deepcopy(acme_model))
+    assert model.warnings == []
+    [diagram] = model.diagrams
+    boundaries.assign_zones(diagram)
+    boundaries.assign_crossings(diagram)
+    boxes = {e.cell_id: e.name for e in diagram.of_kind(Kind.BOUNDARY_BOX)}
+    zone = {}
+    for system, data in acme.nodes("system"):
+        element = diagram.elements[threat_dragon.cell_id(system)]
+        zone[element.cell_id] = boxes[element.zone]
+        assert zone[element.cell_id] == ZONE_TITLES[threat_dragon.zone_of(data)], system
+    flows = diagram.of_kind(Kind.FLOW)
+    assert len(flows) == sum(1 for _ in acme.flows())
+    for flow in flows:  # a flow crosses boundaries exactly when its ends sit in two zones
+        assert bool(flow.crosses) == (zone[flow.source_id] != zone[flow.target_id])
+    threats = [t for e in diagram.elements.values() for t in e.threats]
+    assert len(threats) == len(acme.findings)
