@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ACME, run_cli
 
 ACME_FINDINGS = {
@@ -198,3 +200,40 @@ def test_a_today_that_is_not_a_date_stops_the_scan_with_one_line() -> None:
     assert result.stderr.strip().splitlines() == [
         "FLOWSCOPE_TODAY: error: '26/11/2026' is not a date; write it as YYYY-MM-DD"
     ]
+
+
+BROKEN = """\
+    systems:
+      - {id: app, type: service, zone: internal, zon: typo}
+      - {id: ai, type: ai_provider, zone: third_party}
+    flows:
+      - {from: ai, to: ai, categories: [user.contact.email]}
+    """
+READERS = [
+    ["paths", "{root}", "--category", "user.contact.email"],
+    ["rank", "{root}"],
+    ["map", "{root}", "-o", "{out}"],
+    ["export", "{root}", "--format", "json", "-o", "{out}"],
+]
+
+
+@pytest.mark.parametrize("command", READERS, ids=lambda c: c[0])
+def test_every_command_that_reads_an_estate_exits_2_on_a_half_read_one(
+    command: list[str], make_estate, tmp_path
+) -> None:
+    root = make_estate(BROKEN)
+    args = [a.format(root=root, out=tmp_path / "out") for a in command]
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "systems.yaml:2: error: unknown key 'zon'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", READERS, ids=lambda c: c[0])
+def test_every_command_that_reads_an_estate_takes_strict(command: list[str], tmp_path) -> None:
+    # the sample's vendor inventory has three warnings: --strict makes them errors
+    args = [a.format(root=ACME, out=tmp_path / "out") for a in command]
+    assert run_cli(*args).returncode == 0
+    strict = run_cli(*args, "--strict", "--jobs", "1")
+    assert strict.returncode == 2
+    assert "vendors.csv:10: error: row 10 skipped: no vendor name" in strict.stderr

@@ -90,9 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="exit 1 when a finding is at or above this (default: the policy's, else high)",
     )
-    scan.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    scan.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
-    scan.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    _reading_options(scan)
     scan.add_argument(
         "--baseline",
         default=None,
@@ -144,9 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--format", choices=api.FINDING_FORMATS, default="table")
     chk.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     chk.add_argument("--sarif", default=None, metavar="FILE", help="also write SARIF, for upload")
-    chk.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    chk.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
-    chk.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    _reading_options(chk)
     _notify_options(chk)
     chk.set_defaults(run=_check)
 
@@ -175,6 +171,7 @@ def _parser() -> argparse.ArgumentParser:
         "--focus", default=None, help="a node id: show only what flows into and out of it"
     )
     mp.add_argument("--category", default=None, help="show only flows that carry this category")
+    _reading_options(mp)
     mp.set_defaults(run=_map)
 
     paths = commands.add_parser("paths", help="witness paths of a data category, hop by hop")
@@ -185,6 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     paths.add_argument("--masked", action="store_true", help="show masked paths too")
     paths.add_argument("--format", choices=("table", "json"), default="table")
+    _reading_options(paths)
     paths.set_defaults(run=_paths)
 
     rnk = commands.add_parser(
@@ -196,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     rnk.add_argument("path", help=PATH_HELP)
     rnk.add_argument("--top", type=int, default=20)
     rnk.add_argument("--format", choices=("table", "json"), default="table")
+    _reading_options(rnk)
     rnk.set_defaults(run=_rank)
 
     clf = commands.add_parser(
@@ -210,9 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("path", help=PATH_HELP)
     exp.add_argument("--format", choices=sorted(FORMATS), required=True)
     exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
-    exp.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    exp.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
-    exp.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+    _reading_options(exp)
     exp.set_defaults(run=_export)
 
     lin = commands.add_parser(
@@ -233,10 +230,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scan(args: argparse.Namespace) -> int:
-    estate = api.load(
-        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
-    )
-    _report_diagnostics(estate)
+    estate = _load(args)
     if args.baseline:
         estate.baseline = api.read_baseline(args.baseline)
     _write(api.render_findings(estate, args.format), args.output)
@@ -257,6 +251,22 @@ def _scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reading_options(command: argparse.ArgumentParser) -> None:
+    """How every command that reads an estate reads it."""
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    command.add_argument("--allow-remote-refs", action="store_true", help=REMOTE_HELP)
+    command.add_argument("--jobs", type=int, default=None, help=JOBS_HELP)
+
+
+def _load(args: argparse.Namespace) -> Estate:
+    """The estate at ``args.path``, read as its options say, its problems printed."""
+    estate = api.load(
+        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
+    )
+    _report_diagnostics(estate)
+    return estate
+
+
 def _notify_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--notify", default=None, metavar="URL",
                          help="post new findings to this webhook (Slack-style JSON)")  # fmt: skip
@@ -273,10 +283,7 @@ def _alert(estate: Estate, args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    estate = api.load(
-        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
-    )
-    _report_diagnostics(estate)
+    estate = _load(args)
     if estate.errors:  # an estate read in part must not become the accepted state
         _say(f"flowscope: {len(estate.errors)} error(s) in the input; nothing checked")
         return EXIT_BAD_INPUT
@@ -349,10 +356,7 @@ def _history(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    estate = api.load(
-        args.path, strict=args.strict, allow_remote_refs=args.allow_remote_refs, jobs=args.jobs
-    )
-    _report_diagnostics(estate)
+    estate = _load(args)
     _write(api.export_estate(estate, args.format), args.output)
     return EXIT_BAD_INPUT if estate.errors else EXIT_OK
 
@@ -390,8 +394,7 @@ def _catalog(name: str) -> dict[str, list[str]]:
 
 
 def _map(args: argparse.Namespace) -> int:
-    estate = api.load(args.path)
-    _report_diagnostics(estate)
+    estate = _load(args)
     if args.focus and args.focus not in estate.graph:
         _say(f"flowscope: error: --focus {printable(args.focus)!r} is no node of the estate "
              "(ids look like system:crm or dataset:warehouse/marts.customer_360)")  # fmt: skip
@@ -402,8 +405,7 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _paths(args: argparse.Namespace) -> int:
-    estate = api.load(args.path)
-    _report_diagnostics(estate)
+    estate = _load(args)
     found = estate.paths(args.category, args.to, masked=args.masked)
     if args.to is None:
         found = [e for e in found if estate.node(e.system).get("zone") == "third_party"]
@@ -411,16 +413,17 @@ def _paths(args: argparse.Namespace) -> int:
         _write(json.dumps([e.to_dict() for e in found], indent=2) + "\n", "-")
     else:
         _write(paths_table(estate, found), "-")
+    if estate.errors:  # paths through a half-read estate may be missing
+        return EXIT_BAD_INPUT
     return EXIT_OK if found or args.to is None else EXIT_FINDINGS
 
 
 def _rank(args: argparse.Namespace) -> int:
-    estate = api.load(args.path)
-    _report_diagnostics(estate)
+    estate = _load(args)
     points = api.rank(estate)[: args.top]
     if args.format == "json":
         _write(json.dumps(points, indent=2) + "\n", "-")
-        return EXIT_OK
+        return EXIT_BAD_INPUT if estate.errors else EXIT_OK
     lines = [f"{'SCORE':>6}  INTEGRATION POINT  (why)"]
     for point in points:
         ends = f"{estate.node(point['source'])['name']} → {estate.node(point['target'])['name']}"
@@ -429,7 +432,7 @@ def _rank(args: argparse.Namespace) -> int:
         )
         lines.append(f"{point['score']:>6}  {ends}  ({why})")
     _write("\n".join(printable(line) for line in lines) + "\n", "-")
-    return EXIT_OK
+    return EXIT_BAD_INPUT if estate.errors else EXIT_OK
 
 
 def _classify(args: argparse.Namespace) -> int:
