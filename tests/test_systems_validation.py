@@ -223,3 +223,18 @@ def test_merging_names_tags_and_zones_across_files(make_estate) -> None:
         "z.yaml:5: warning: conflicting 'zone' for system:vendor: "
         "'third_party' at systems.yaml:7, 'internal' at z.yaml:5; keeping 'third_party'"
     )
+
+
+def test_a_misspelt_category_is_warned_with_the_key_meant(make_estate) -> None:
+    flows = (
+        "  - from: app\n    to: vendor\n"
+        "    categories: [user.contact.emial, user.loyalty_points, user.name]\n"
+        "    masked: [user.contact.phone_numbre]\n"
+    )
+    estate = flowscope.load(make_estate(GOOD.split("flows:\n")[0] + "flows:\n" + flows))
+    assert [str(d) for d in estate.diagnostics] == [
+        "systems.yaml:11: warning: category 'user.contact.emial' is not in the taxonomy: "
+        "did you mean 'user.contact.email'?",
+        "systems.yaml:12: warning: category 'user.contact.phone_numbre' is not in the taxonomy: "
+        "did you mean 'user.contact.phone_number'?",
+    ]  # the estate's own key, far from any in the taxonomy, is kept quietly

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flowscope.ingest.yamldoc import YamlDoc, pointer_join, validate
 from flowscope.model import Diagnostic, Estate, Level, Source
+from flowscope.model.categories import known, taxonomy
 from flowscope.model.ids import flow_key, system_id
 
 SCHEMA = "systems.schema.json"
@@ -113,6 +115,7 @@ def _flows(doc: YamlDoc, out: SystemsFile, bad_items: set[tuple[str, str]]) -> N
         first_seen[identity] = doc.source(pointer)
         facts = _facts(entry, FLOW_FACTS)
         facts["declared_categories"] = entry.get("categories")
+        out.problems += _misspelt_categories(doc, entry, pointer)
         origins = {key: doc.source(pointer_join(pointer, key)) for key in entry}
         name = entry.get("name", "")
         out.flows.append(
@@ -179,6 +182,29 @@ def _facts(entry: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _misspelt_categories(doc: YamlDoc, entry: dict[str, Any], pointer: str) -> list[Diagnostic]:
+    """A key the taxonomy lacks but nearly has is a typo: it would lose its sensitivity.
+
+    Keys of the estate's own (``user.loyalty_id``) are kept quietly: they are
+    not close to any the taxonomy has.
+    """
+    problems = []
+    for key in ("categories", "masked"):
+        for index, written in enumerate(_list(entry.get(key))):
+            if not isinstance(written, str) or known(written):
+                continue
+            close = difflib.get_close_matches(written, taxonomy(), n=1, cutoff=0.9)
+            if close:
+                problems.append(
+                    Diagnostic(
+                        Level.WARNING,
+                        f"category {written!r} is not in the taxonomy: did you mean {close[0]!r}?",
+                        doc.source(pointer_join(pointer_join(pointer, key), index)),
+                    )
+                )
+    return problems
 
 
 def _error(message: str, source: Source) -> Diagnostic:
