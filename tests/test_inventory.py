@@ -344,3 +344,19 @@ def test_an_inventory_without_a_vendor_column_makes_no_shadow_vendors(tmp_path: 
     estate = flowscope.load(tmp_path)
     assert estate.inventories == []
     assert "FS204" not in {f.rule_id for f in estate.findings}
+
+
+def test_a_misspelt_taxonomy_key_in_a_row_is_warned_with_the_key_meant(tmp_path: Path) -> None:
+    root = estate_with(
+        tmp_path,
+        "Vendor,Type,Data shared\nPhoneCo,saas,user.contact.phone_numbr; user.loyalty_points\n",
+    )
+    estate = flowscope.load(root)
+    assert [str(d) for d in estate.diagnostics if "taxonomy" in d.message] == [
+        "vendors.csv:2: warning: row 2: 'user.contact.phone_numbr' is not in the taxonomy: "
+        "did you mean 'user.contact.phone_number'?"
+    ]  # kept as written, like the estate's own key next to it, but now the typo is seen
+    assert estate.node("system:phoneco")["inventory_categories"] == [
+        "user.contact.phone_numbr",
+        "user.loyalty_points",
+    ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from flowscope.ingest.yamldoc import YamlDoc, pointer_join, validate
 from flowscope.model import Diagnostic, Estate, Level, Source
-from flowscope.model.categories import known, taxonomy
+from flowscope.model.categories import meant
 from flowscope.model.ids import flow_key, system_id
 
 SCHEMA = "systems.schema.json"
@@ -193,14 +192,12 @@ def _misspelt_categories(doc: YamlDoc, entry: dict[str, Any], pointer: str) -> l
     problems = []
     for key in ("categories", "masked"):
         for index, written in enumerate(_list(entry.get(key))):
-            if not isinstance(written, str) or known(written):
-                continue
-            close = difflib.get_close_matches(written, taxonomy(), n=1, cutoff=0.9)
-            if close:
+            fix = meant(written) if isinstance(written, str) else None
+            if fix:
                 problems.append(
                     Diagnostic(
                         Level.WARNING,
-                        f"category {written!r} is not in the taxonomy: did you mean {close[0]!r}?",
+                        f"category {written!r} is not in the taxonomy: did you mean {fix!r}?",
                         doc.source(pointer_join(pointer_join(pointer, key), index)),
                     )
                 )

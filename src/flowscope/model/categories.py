@@ -6,6 +6,7 @@ lives in the model: both layers may read it without importing each other.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from enum import IntEnum
@@ -61,6 +62,18 @@ def known(key: str) -> bool:
     (True, False)
     """
     return key in taxonomy()
+
+
+def meant(key: str) -> str | None:
+    """The taxonomy key a key the taxonomy lacks is nearly the same as: a typo's fix.
+
+    >>> meant("user.contact.emial"), meant("user.loyalty_points"), meant("user.name")
+    ('user.contact.email', None, None)
+    """
+    if known(key):
+        return None
+    close = difflib.get_close_matches(key, taxonomy(), n=1, cutoff=0.9)
+    return close[0] if close else None
 
 
 def tags(key: str) -> frozenset[str]:

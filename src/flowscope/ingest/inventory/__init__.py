@@ -16,7 +16,7 @@ from typing import Any
 from flowscope.ingest.inventory import values
 from flowscope.ingest.inventory.table import Table, read_table
 from flowscope.model import Diagnostic, Estate, Level, Source
-from flowscope.model.categories import category_for
+from flowscope.model.categories import category_for, meant
 from flowscope.model.ids import flow_key, slug, system_id
 
 # canonical field -> the column names people use for it (compared without case,
@@ -153,6 +153,11 @@ def _record(
         problems.append(
             _warn(f"row {number}: data not in the taxonomy, kept as written: {listed}", where)
         )
+    for key in categories:
+        if fix := meant(key):
+            problems.append(
+                _warn(f"row {number}: {key!r} is not in the taxonomy: did you mean {fix!r}?", where)
+            )
     raw = {
         t: str(cells[i])
         for i, t in enumerate(table.header)
