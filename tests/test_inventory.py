@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import zipfile
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import flowscope
 from conftest import ACME, FIXTURES, run_cli
-from flowscope.ingest.inventory import values
+from flowscope.ingest.inventory import table, values
 from flowscope.model import Level
 
 SYSTEMS = """\
@@ -359,4 +361,40 @@ def test_a_misspelt_taxonomy_key_in_a_row_is_warned_with_the_key_meant(tmp_path:
     assert estate.node("system:phoneco")["inventory_categories"] == [
         "user.contact.phone_numbr",
         "user.loyalty_points",
+    ]
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_and_the_estate_still_read(
+    tmp_path: Path,
+) -> None:
+    root = estate_with(tmp_path, "", name="vendors.xlsx")
+    shutil.copy(FIXTURES / "inventory" / "vendors.xlsx", root / "vendors.xlsx")
+    # a few hundred kilobytes on disk, 201 MB of zeros once unpacked
+    with zipfile.ZipFile(root / "vendors.xlsx", "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/media/padding.bin", bytes(table.MAX_XLSX_UNPACKED_BYTES + 1))
+    assert (root / "vendors.xlsx").stat().st_size < 1024 * 1024
+    estate = flowscope.load(root)
+    [refused] = [str(d) for d in estate.errors]
+    assert refused.startswith("vendors.xlsx: error: workbook unpacks to ")
+    assert refused.endswith(f"(limit {table.MAX_XLSX_UNPACKED_BYTES}); not read")
+    assert "system:web-app" in estate.graph  # the rest of the estate is still there
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_rows_past_the_limit_are_not_read_and_say_so(tmp_path: Path, suffix: str) -> None:
+    rows = [["Vendor", "Data shared"]] + [[f"V{n}", "emails"] for n in range(table.MAX_ROWS + 5)]
+    path = tmp_path / f"vendors.{suffix}"
+    if suffix == "csv":
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    else:
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Vendors")
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+    read = table.read_table(path, path.name)
+    assert len(read.rows) == table.MAX_ROWS
+    assert [str(p) for p in read.problems] == [
+        f"{path.name}:{table.MAX_ROWS + 2}: error: more than {table.MAX_ROWS} rows: "
+        "the rest is not read"
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,10 @@ from flowscope.ingest.yamldoc import load_yaml
 from flowscope.model import Diagnostic, InputError, Level, Source
 
 MAX_INVENTORY_BYTES = 20 * 1024 * 1024
+# An XLSX is a zip: a small file can unpack to gigabytes of sheet XML.
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 50_000  # a vendor inventory has hundreds of rows, not millions
+MAX_COLUMNS = 256  # a sheet's recorded width can be 16,384 empty columns
 DELIMITERS = ",;\t|"
 
 
@@ -33,14 +38,27 @@ def read_table(path: Path, file: str, sheet: str | None = None) -> Table:
     return _csv(path, file)
 
 
-def _csv(path: Path, file: str) -> Table:
-    problems: list[Diagnostic] = []
+def _check_size(path: Path, file: str) -> None:
     try:
         size = path.stat().st_size
-        if size > MAX_INVENTORY_BYTES:
-            raise InputError(
-                _error(file, f"file too large ({size} bytes, limit {MAX_INVENTORY_BYTES})")
-            )
+    except OSError as exc:
+        raise InputError(_error(file, f"cannot read: {exc.strerror or exc}")) from None
+    if size > MAX_INVENTORY_BYTES:
+        raise InputError(
+            _error(file, f"file too large ({size} bytes, limit {MAX_INVENTORY_BYTES})")
+        )
+
+
+def _too_many_rows(file: str, line: int) -> Diagnostic:
+    return Diagnostic(
+        Level.ERROR, f"more than {MAX_ROWS} rows: the rest is not read", Source(file, line)
+    )
+
+
+def _csv(path: Path, file: str) -> Table:
+    problems: list[Diagnostic] = []
+    _check_size(path, file)
+    try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(_error(file, f"cannot read: {exc.strerror or exc}")) from None
@@ -66,6 +84,9 @@ def _csv(path: Path, file: str) -> Table:
                 if any(c.strip() for c in cells):
                     header = cells
                 continue
+            if len(rows) == MAX_ROWS:
+                problems.append(_too_many_rows(file, start))
+                break
             rows.append((start, cells))
     except csv.Error as exc:
         problems.append(
@@ -87,6 +108,8 @@ def _xlsx(path: Path, file: str, sheet: str | None) -> Table:
     import openpyxl  # only spreadsheets need it
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_size(path, file)
+    _check_unpacked_size(path, file)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, InvalidFileException, KeyError, ValueError) as exc:
@@ -98,18 +121,39 @@ def _xlsx(path: Path, file: str, sheet: str | None) -> Table:
         worksheet = book[sheet] if sheet else book.worksheets[0]
         header: list[str] | None = None
         rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        problems: list[Diagnostic] = []
+        lines = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for number, values in enumerate(lines, start=1):
             cells = ["" if v is None else v for v in values]
             if header is None:
                 if any(str(c).strip() for c in cells):
                     header = [str(c) for c in cells]
                 continue
+            if len(rows) == MAX_ROWS:
+                problems.append(_too_many_rows(file, number))
+                break
             rows.append((number, cells))
     finally:
         book.close()
     if header is None:
         raise InputError(_error(file, "no header row"))
-    return Table(file, header, rows)
+    return Table(file, header, rows, problems)
+
+
+def _check_unpacked_size(path: Path, file: str) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before unpacking any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(_error(file, f"not a readable XLSX workbook: {exc}")) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise InputError(
+            _error(
+                file,
+                f"workbook unpacks to {unpacked} bytes (limit {MAX_XLSX_UNPACKED_BYTES}); not read",
+            )
+        )
 
 
 def _yaml(path: Path, file: str) -> Table:
