@@ -4,84 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections import Counter
 from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
 
 import flowscope
-from conftest import ACME, FIXTURES, run_cli
+from conftest import ACME, run_cli
 from flowscope.analyze import RULES
 from flowscope.export import threagile
 from flowscope.model import Estate
-
-SCHEMAS = [FIXTURES / "threagile" / "model.schema.json"]
-
-
-def validators() -> list[Draft202012Validator]:
-    out = []
-    for path in SCHEMAS:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
-        out.append(Draft202012Validator(schema))
-    return out
-
-
-def link_id(asset: str, title: str) -> str:
-    """Threagile's id of a link: its sender's id, '>', the title lower-cased and dashed."""
-    return f"{asset}>{re.sub('[^a-z0-9]+', '-', title.lower()).strip('-')}"
-
-
-def problems(model: dict[str, Any]) -> list[str]:
-    """Schema errors, then the checks Threagile's loader makes beyond its schema."""
-    found = [
-        f"{list(e.absolute_path)}: {e.message}" for v in validators() for e in v.iter_errors(model)
-    ]
-    if found:
-        return found
-    assets = model["technical_assets"].values()
-    data_ids = [d["id"] for d in model["data_assets"].values()]
-    asset_ids = [a["id"] for a in assets]
-    boundaries = model.get("trust_boundaries", {}).values()
-    for kind, ids in (("data asset", data_ids), ("technical asset", asset_ids),
-                      ("trust boundary", [b["id"] for b in boundaries])):  # fmt: skip
-        found += [f"duplicate {kind} id {i}" for i, n in Counter(ids).items() if n > 1]
-    known_data, known_assets = set(data_ids), set(asset_ids)
-    links: set[str] = set()
-    for asset in assets:
-        refs = (asset.get("data_assets_processed") or []) + (asset.get("data_assets_stored") or [])
-        for title, link in (asset["communication_links"] or {}).items():
-            refs += (link.get("data_assets_sent") or []) + (link.get("data_assets_received") or [])
-            if link["target"] not in known_assets:
-                found.append(f"link {title} of {asset['id']} targets no asset")
-            if link_id(asset["id"], title) in links:
-                found.append(f"two links of {asset['id']} have the id of {title}")
-            links.add(link_id(asset["id"], title))
-        found += [
-            f"{asset['id']} names unknown data asset {r}" for r in refs if r not in known_data
-        ]
-    placed = Counter(i for b in boundaries for i in b["technical_assets_inside"] or [])
-    found += [f"{i} is in {n} trust boundaries" for i, n in placed.items() if n > 1]
-    found += [f"boundary member {i} is no asset" for i in placed if i not in known_assets]
-    declared = set(model["tags_available"])
-    used = {t for section in ("data_assets", "technical_assets", "trust_boundaries")
-            for entry in model.get(section, {}).values() for t in entry.get("tags") or []}  # fmt: skip
-    found += [f"tag {t} not in tags_available" for t in sorted(used - declared)]
-    for category in model.get("individual_risk_categories", {}).values():
-        for title, risk in category["risks_identified"].items():
-            refs = risk.get("data_breach_technical_assets", []) + [
-                risk[k] for k in ("most_relevant_technical_asset",) if k in risk
-            ]
-            found += [
-                f"risk {title} names unknown asset {r}" for r in refs if r not in known_assets
-            ]
-            link = risk.get("most_relevant_communication_link")
-            if link is not None and link not in links:
-                found.append(f"risk {title} names an unknown link {link}")
-    return found
+from threat_model_checks import threagile_problems as problems
 
 
 @pytest.fixture(scope="module")

@@ -7,74 +7,22 @@ import json
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 from threatsketch import boundaries, td_adapter
 from threatsketch.model import Kind
 
 import flowscope
-from conftest import ACME, FIXTURES, run_cli
+from conftest import ACME, run_cli
 from flowscope.analyze import RULES
 from flowscope.export import threat_dragon
 from flowscope.export.views import ZONE_TITLES
 from flowscope.model import Estate, Source
-
-SCHEMAS = [FIXTURES / "threat-dragon" / "model.schema.json"]
-NODE_SHAPES = {"actor", "process", "store"}
-
-
-def validators() -> list[Draft202012Validator]:
-    out = []
-    for path in SCHEMAS:
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
-        out.append(Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER))
-    return out
-
-
-def problems(document: dict[str, Any]) -> list[str]:
-    """Schema errors, plus what a schema cannot say: ids unique, flows between drawn shapes."""
-    found = [
-        f"{list(e.absolute_path)}: {e.message}"
-        for v in validators()
-        for e in v.iter_errors(document)
-    ]
-    cells = document["detail"]["diagrams"][0]["cells"]
-    ids = [cell["id"] for cell in cells]
-    if len(ids) != len(set(ids)):
-        found.append("duplicate cell ids")
-    shapes = {cell["id"]: cell["shape"] for cell in cells}
-    for cell in cells:
-        if cell["shape"] == "flow":
-            for end in ("source", "target"):
-                if shapes.get(cell[end]["cell"]) not in NODE_SHAPES:
-                    found.append(f"flow {cell['data']['name']} {end} points at no shape")
-    return found
-
-
-def cells(document: dict[str, Any]) -> list[dict[str, Any]]:
-    [diagram] = document["detail"]["diagrams"]
-    result: list[dict[str, Any]] = diagram["cells"]
-    return result
-
-
-def box(cell: dict[str, Any]) -> threat_dragon.Box:
-    position, size = cell["position"], cell["size"]
-    return threat_dragon.Box(position["x"], position["y"], size["width"], size["height"])
-
-
-def assert_every_system_inside_its_boundary(estate: Estate, document: dict[str, Any]) -> None:
-    by_id = {cell["id"]: cell for cell in cells(document)}
-    boundaries = {
-        cell["data"]["description"].split("'")[1]: box(cell)
-        for cell in by_id.values()
-        if cell["shape"] == "trust-boundary-box"
-    }
-    for system, data in estate.nodes("system"):
-        shape = box(by_id[threat_dragon.cell_id(system)])
-        zone = threat_dragon.zone_of(data)
-        # Threat Dragon places a shape in a boundary when it lies wholly inside the box
-        inside = [z for z, b in boundaries.items() if b.contains(shape)]
-        assert inside == [zone], (system, zone, inside)
+from threat_model_checks import (
+    NODE_SHAPES,
+    assert_every_system_inside_its_boundary,
+    box,
+    cells,
+)
+from threat_model_checks import threat_dragon_problems as problems
 
 
 @pytest.fixture(scope="module")

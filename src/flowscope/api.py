@@ -121,8 +121,15 @@ def lineage(
     return sql_ingest.lineage(sql_text, dialect, catalog)
 
 
-def export_estate(estate: Estate, fmt: str) -> str:
-    """The estate in one of :data:`flowscope.export.FORMATS`, as text."""
+def export_estate(
+    estate: Estate, fmt: str, focus: str | None = None, category: str | None = None
+) -> str:
+    """The estate in one of :data:`flowscope.export.FORMATS`, as text.
+
+    ``focus`` and ``category`` export only a part (see :meth:`Estate.cut`).
+    """
+    if focus is not None or category is not None:
+        estate = estate.cut(focus, category)
     if fmt in export.THREAT_EXPORTERS:
         return export.THREAT_EXPORTERS[fmt](estate, {rule.id: rule for rule in analyze.RULES})
     if fmt in export.EXPORTERS:

@@ -209,6 +209,10 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("path", help=PATH_HELP)
     exp.add_argument("--format", choices=sorted(FORMATS), required=True)
     exp.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
+    exp.add_argument("--focus", default=None, metavar="NODE",
+                     help="only what flows into and out of this node or system")  # fmt: skip
+    exp.add_argument("--category", default=None, metavar="KEY",
+                     help="only the flows that carry this category, and their systems")  # fmt: skip
     _reading_options(exp)
     exp.set_defaults(run=_export)
 
@@ -357,7 +361,16 @@ def _history(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     estate = _load(args)
-    _write(api.export_estate(estate, args.format), args.output)
+    try:
+        part = estate.cut(args.focus, args.category) if args.focus or args.category else estate
+    except LookupError as exc:
+        _say(f"flowscope: error: --focus {printable(str(exc))}")
+        return EXIT_BAD_INPUT
+    if not any(True for _ in part.nodes("system")):
+        _say(
+            f"flowscope: warning: no flow carries {printable(args.category)!r}: the export is empty"
+        )
+    _write(api.export_estate(part, args.format), args.output)
     return EXIT_BAD_INPUT if estate.errors else EXIT_OK
 
 

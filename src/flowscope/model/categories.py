@@ -92,7 +92,12 @@ def tags(key: str) -> frozenset[str]:
     return frozenset()
 
 
-def _under(key: str, prefix: str) -> bool:
+def under(key: str, prefix: str) -> bool:
+    """A key is under itself and its ancestors.
+
+    >>> under("user.contact.email", "user.contact"), under("user.contacts", "user.contact")
+    (True, False)
+    """
     return key == prefix or key.startswith(prefix + ".")
 
 
@@ -107,9 +112,9 @@ def sensitivity(key: str) -> Sensitivity:
     'OPERATIONAL'
     """
     found = tags(key)
-    if found & SPECIAL_TAGS or any(_under(key, prefix) for prefix in SPECIAL_PREFIXES):
+    if found & SPECIAL_TAGS or any(under(key, prefix) for prefix in SPECIAL_PREFIXES):
         return Sensitivity.SPECIAL
-    if "PII" in found or _under(key, "user"):
+    if "PII" in found or under(key, "user"):
         return Sensitivity.PERSONAL
     return Sensitivity.OPERATIONAL
 

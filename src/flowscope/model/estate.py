@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,6 +10,7 @@ from typing import Any
 
 import networkx as nx
 
+from flowscope.model.categories import under
 from flowscope.model.diagnostics import Diagnostic, Level
 from flowscope.model.exposure import Exposure
 from flowscope.model.finding import Finding
@@ -249,6 +250,71 @@ class Estate:
             node = holders[0]
         return None
 
+    def cut(self, focus: str | None = None, category: str | None = None) -> Estate:
+        """The part of the estate around ``focus`` and/or along ``category``.
+
+        ``focus`` (a node id, or a system's name) keeps its system and every
+        system data reaches it from or goes to from it; ``category`` keeps
+        the flows that carry it (or a key under it) and the systems at their
+        ends. Raises ``LookupError`` for a focus the estate does not have.
+        """
+        flows = [
+            (u, v, k)
+            for u, v, k, _ in self.flows()
+            if category is None or any(under(c, category) for c in self.carried(u, v, k))
+        ]
+        if category is None:
+            systems = {n for n, _ in self.nodes("system")}
+        else:
+            systems = {end for u, v, _ in flows for end in (u, v)}
+        name = self.name + (f", flows carrying {category}" if category else "")
+        if focus is not None:
+            found = self.system_of(focus if focus in self.graph else self._system_named(focus))
+            if found is None:
+                raise LookupError(f"{focus!r} is no node or system of the estate")
+            reach = nx.DiGraph((u, v) for u, v, _ in flows)
+            reach.add_node(found)
+            systems = {found} | nx.ancestors(reach, found) | nx.descendants(reach, found)
+            flows = [(u, v, k) for u, v, k in flows if u in systems and v in systems]
+            name += f", around {self.node(found).get('name', found)}"
+        return self.subset(systems, flows, name)
+
+    def subset(
+        self, systems: Iterable[str], flows: Iterable[tuple[str, str, str]], name: str
+    ) -> Estate:
+        """These systems with all they hold, these flows, and what was found about them."""
+        keep = set(systems)
+        frontier = list(keep)
+        while frontier:  # tables, endpoints and fields, through ``contains``
+            for _, child, key in self.graph.out_edges(frontier.pop(), keys=True):
+                if key == "contains" and child not in keep:
+                    keep.add(child)
+                    frontier.append(child)
+        kept_flows = set(flows)
+        graph = nx.MultiDiGraph(self.graph.subgraph(keep))
+        graph.remove_edges_from(
+            [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+             if d["kind"] == "flow" and (u, v, k) not in kept_flows]
+        )  # fmt: skip
+        part = Estate(
+            name=name,
+            root=self.root,
+            graph=graph,
+            diagnostics=list(self.diagnostics),
+            policy=self.policy,
+            inventories=list(self.inventories),
+            exposures=[e for e in self.exposures if e.system in graph],
+            baseline=self.baseline,
+        )
+        part.findings = [f for f in self.findings if _about(f, self.graph, graph)]
+        part.suppressed = [(f, s) for f, s in self.suppressed if _about(f, self.graph, graph)]
+        part._origins = {
+            (element, attr): where
+            for (element, attr), where in self._origins.items()
+            if (graph.has_edge(*element) if isinstance(element, tuple) else element in graph)
+        }
+        return part
+
     def carried(self, u: str, v: str, key: str) -> list[str]:
         """Every category an edge is said, seen or found to carry, sorted."""
         return carried_categories(self.graph.edges[u, v, key])
@@ -284,7 +350,7 @@ class Estate:
         return [
             e
             for e in self.exposures
-            if (e.category == category or e.category.startswith(category + "."))
+            if under(e.category, category)
             and (wanted is None or e.system == wanted)
             and (masked or not e.masked)
         ]
@@ -302,6 +368,15 @@ class Estate:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level is Level.ERROR]
+
+
+def _about(finding: Finding, whole: nx.MultiDiGraph, part: nx.MultiDiGraph) -> bool:
+    """A finding belongs to a part of the estate when everything it names is in it."""
+    subjects = finding.subjects
+    if len(subjects) >= 3 and whole.has_edge(*subjects[:3]):  # a flow: sender, receiver, key
+        return bool(part.has_edge(*subjects[:3]))
+    named = [s for s in subjects if s in whole]
+    return bool(named) and all(s in part for s in named)
 
 
 def _same_words(attr: str, old: Any, new: Any) -> bool:

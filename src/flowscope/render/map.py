@@ -20,7 +20,7 @@ import networkx as nx
 from markupsafe import Markup
 
 from flowscope.model import Estate, Finding
-from flowscope.model.categories import Sensitivity, highest_sensitivity
+from flowscope.model.categories import Sensitivity, highest_sensitivity, under
 
 ZONE_COLOURS = {
     "internal": "#2b6cb0",
@@ -205,11 +205,7 @@ def _node(estate: Estate, node: str, position: tuple[float, float]) -> dict[str,
 def _edge(estate: Estate, u: str, v: str, key: str, category: str | None) -> dict[str, Any] | None:
     data = estate.graph.edges[u, v, key]
     carried = estate.carried(u, v, key)
-    if (
-        category
-        and data["kind"] == "flow"
-        and not any(c == category or c.startswith(category + ".") for c in carried)
-    ):
+    if category and data["kind"] == "flow" and not any(under(c, category) for c in carried):
         return None
     level = highest_sensitivity(carried)
     third = estate.node(v).get("zone") == "third_party"

@@ -1,0 +1,119 @@
+"""export --focus / --category: a part of the estate, in any format, with the findings about it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import yaml
+
+import flowscope
+from conftest import ACME, run_cli
+from flowscope.model import Estate
+from threat_model_checks import (
+    assert_every_system_inside_its_boundary,
+    threagile_problems,
+    threat_dragon_problems,
+)
+
+
+@pytest.fixture(scope="module")
+def acme() -> Estate:
+    return flowscope.load(ACME)
+
+
+def systems(estate: Estate) -> set[str]:
+    return {n for n, _ in estate.nodes("system")}
+
+
+def flows(estate: Estate) -> set[tuple[str, str, str]]:
+    return {(u, v, k) for u, v, k, _ in estate.flows()}
+
+
+def test_a_category_keeps_the_flows_that_carry_it_and_their_systems(acme: Estate) -> None:
+    part = acme.cut(category="user.biometric")
+    carrying = {
+        (u, v, k)
+        for u, v, k, _ in acme.flows()
+        if any(c.startswith("user.biometric") for c in acme.carried(u, v, k))
+    }
+    assert flows(part) == carrying and len(carrying) == 5
+    assert systems(part) == {end for u, v, _ in carrying for end in (u, v)}
+    # what the kept systems hold comes along: the contact centre's endpoints and fields
+    assert "endpoint:contact-centre/POST /calls" in part.graph
+    assert part.name == "acme-cx, flows carrying user.biometric"
+
+
+def test_a_focus_keeps_everything_upstream_and_downstream_of_it(acme: Estate) -> None:
+    part = acme.cut(focus="Mailchimp")  # a system's name works as well as its id
+    reach = nx.DiGraph((u, v) for u, v, _ in flows(acme))
+    expected = {"system:mailchimp"} | nx.ancestors(reach, "system:mailchimp")
+    assert systems(part) == expected
+    assert "system:warehouse" in expected and "system:openai" not in expected
+    assert part.cut(focus="system:mailchimp").name.endswith("around Mailchimp")
+
+
+def test_only_the_findings_about_what_is_kept_come_along(acme: Estate) -> None:
+    part = acme.cut(focus="system:openai")
+    kept = {(f.rule_id, f.subjects) for f in part.findings}
+    assert kept == {
+        ("FS302", ("system:openai",)),
+        ("FS203", ("system:openai",)),
+        ("FS202", ("system:openai",)),
+        ("FS101", ("system:support-chatbot", "system:openai", "flow:support-chatbot->openai")),
+        ("FS303", ("system:support-chatbot", "system:openai", "flow:support-chatbot->openai")),
+        ("FS304", ("endpoint:support-chatbot/POST /conversations",)),
+    }
+    for finding in acme.findings:  # every finding whose flow is kept is kept
+        subjects = finding.subjects
+        if len(subjects) == 3 and part.graph.has_edge(*subjects):
+            assert (finding.rule_id, subjects) in kept
+
+
+def test_an_unknown_focus_is_a_lookup_error(acme: Estate) -> None:
+    with pytest.raises(LookupError, match="'system:nope' is no node or system of the estate"):
+        acme.cut(focus="system:nope")
+
+
+def export(*args: str, out: Path) -> tuple[Any, str]:
+    result = run_cli("export", str(ACME), *args, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8"), result.stderr
+
+
+def test_a_cut_threat_dragon_model_is_valid_and_keeps_its_boundaries(
+    acme: Estate, tmp_path: Path
+) -> None:
+    text, _ = export("--format", "threat-dragon", "--category", "user.biometric.voice",
+                     out=tmp_path / "voice.json")  # fmt: skip
+    document = json.loads(text)
+    assert threat_dragon_problems(document) == []
+    part = acme.cut(category="user.biometric.voice")
+    assert_every_system_inside_its_boundary(part, document)
+    threats = [t for c in document["detail"]["diagrams"][0]["cells"]
+               for t in c["data"].get("threats", [])]  # fmt: skip
+    assert len(threats) == len(part.findings) == document["detail"]["threatTop"]
+    assert document["summary"]["title"] == "acme-cx, flows carrying user.biometric.voice"
+
+
+def test_a_cut_threagile_model_is_valid(tmp_path: Path) -> None:
+    text, _ = export("--format", "threagile", "--focus", "system:mailchimp",
+                     out=tmp_path / "m.yaml")  # fmt: skip
+    model = yaml.safe_load(text)
+    assert threagile_problems(model) == []
+    assert "OpenAI" not in model["technical_assets"] and "Mailchimp" in model["technical_assets"]
+
+
+def test_the_cli_says_what_it_could_not_cut(tmp_path: Path) -> None:
+    missing = run_cli("export", str(ACME), "--format", "json", "--focus", "system:nope",
+                      "-o", str(tmp_path / "x.json"))  # fmt: skip
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines()[-1] == (
+        "flowscope: error: --focus 'system:nope' is no node or system of the estate"
+    )
+    assert not (tmp_path / "x.json").exists()
+    _, said = export("--format", "mermaid", "--category", "user.health", out=tmp_path / "e.mmd")
+    assert "flowscope: warning: no flow carries 'user.health': the export is empty" in said
