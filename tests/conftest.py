@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+import flowscope
+from flowscope.model import Estate
+
 REPO = Path(__file__).resolve().parent.parent
 ACME = REPO / "inventories" / "acme"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -37,6 +40,19 @@ def make_estate(tmp_path: Path):
         return tmp_path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def acme() -> Estate:
+    """The sample estate, read once; tests must not change it."""
+    return flowscope.load(ACME)
+
+
+def cli_export(fmt: str, out: Path, *options: str) -> str:
+    """The sample estate exported by the CLI, as a user runs it; the file's text."""
+    result = run_cli("export", str(ACME), "--format", fmt, *options, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8")
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

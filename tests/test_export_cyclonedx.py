@@ -11,17 +11,14 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 import flowscope
-from conftest import ACME, run_cli
+from conftest import ACME, cli_export, run_cli
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 
 
 @pytest.fixture(scope="module")
 def acme_bom(tmp_path_factory: pytest.TempPathFactory) -> str:
-    out = tmp_path_factory.mktemp("cdx") / "acme.cdx.json"
-    result = run_cli("export", str(ACME), "--format", "cyclonedx", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    return out.read_text(encoding="utf-8")
+    return cli_export("cyclonedx", tmp_path_factory.mktemp("cdx") / "acme.cdx.json")
 
 
 def test_the_sample_estate_validates_strictly(acme_bom: str) -> None:

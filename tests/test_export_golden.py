@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 import flowscope
-from conftest import ACME
 from flowscope.export import FORMATS
 from flowscope.model import Estate
 
@@ -22,11 +21,6 @@ SUFFIX = {
     "json": "json", "graphml": "graphml", "gexf": "gexf", "dot": "dot", "mermaid": "mmd",
     "cyclonedx": "cdx.json", "threat-dragon": "threat-dragon.json", "threagile": "threagile.yaml",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def acme() -> Estate:
-    return flowscope.load(ACME)
 
 
 def test_every_format_has_a_golden_file() -> None:

@@ -10,7 +10,6 @@ from xml.etree import ElementTree
 import networkx as nx
 import pytest
 
-import flowscope
 from conftest import ACME, run_cli
 from flowscope.export.flat_graph import SEPARATOR
 
@@ -18,11 +17,6 @@ READERS = {
     "graphml": lambda path: nx.read_graphml(path, force_multigraph=True),
     "gexf": nx.read_gexf,
 }
-
-
-@pytest.fixture(scope="module")
-def acme() -> flowscope.Estate:
-    return flowscope.load(ACME)
 
 
 def _export(fmt: str, estate_path: Path, out: Path) -> nx.MultiDiGraph:

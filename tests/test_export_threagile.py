@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import flowscope
-from conftest import ACME, run_cli
+from conftest import cli_export
 from flowscope.analyze import RULES
 from flowscope.export import threagile
 from flowscope.model import Estate
@@ -19,16 +19,9 @@ from threat_model_checks import threagile_problems as problems
 
 
 @pytest.fixture(scope="module")
-def acme() -> Estate:
-    return flowscope.load(ACME)
-
-
-@pytest.fixture(scope="module")
 def acme_model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("threagile") / "threagile.yaml"
-    result = run_cli("export", str(ACME), "--format", "threagile", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    model: dict[str, Any] = yaml.safe_load(out.read_text(encoding="utf-8"))
+    model: dict[str, Any] = yaml.safe_load(cli_export("threagile", out))
     return model
 
 

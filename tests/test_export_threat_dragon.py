@@ -11,7 +11,7 @@ from threatsketch import boundaries, td_adapter
 from threatsketch.model import Kind
 
 import flowscope
-from conftest import ACME, run_cli
+from conftest import cli_export
 from flowscope.analyze import RULES
 from flowscope.export import threat_dragon
 from flowscope.export.views import ZONE_TITLES
@@ -26,16 +26,9 @@ from threat_model_checks import threat_dragon_problems as problems
 
 
 @pytest.fixture(scope="module")
-def acme() -> Estate:
-    return flowscope.load(ACME)
-
-
-@pytest.fixture(scope="module")
 def acme_model(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("td") / "acme.threat-dragon.json"
-    result = run_cli("export", str(ACME), "--format", "threat-dragon", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    document: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(cli_export("threat-dragon", out))
     return document
 
 
