@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -105,3 +108,17 @@ def test_the_cli_says_what_it_could_not_cut(tmp_path: Path) -> None:
     empty = run_cli("export", str(ACME), "--format", "mermaid", "--category", "user.health")
     assert empty.returncode == 0
     assert "flowscope: warning: no flow carries 'user.health': the export is empty" in empty.stderr
+
+
+def test_a_part_exports_the_same_whatever_the_hash_seed() -> None:
+    # string hashing differs per process: a part built from a set would change order
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "flowscope", "export", str(ACME), "--format", "json",
+             "--category", "user.financial"],
+            capture_output=True, text=True, check=True, timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(outputs) == 1

@@ -291,11 +291,14 @@ class Estate:
                     keep.add(child)
                     frontier.append(child)
         kept_flows = set(flows)
-        graph = nx.MultiDiGraph(self.graph.subgraph(keep))
-        graph.remove_edges_from(
-            [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
-             if d["kind"] == "flow" and (u, v, k) not in kept_flows]
-        )  # fmt: skip
+        # in the estate's own order, so that a part exports the same way every time
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((n, d) for n, d in self.graph.nodes(data=True) if n in keep)
+        graph.add_edges_from(
+            (u, v, k, d)
+            for u, v, k, d in self.graph.edges(keys=True, data=True)
+            if u in keep and v in keep and (d["kind"] != "flow" or (u, v, k) in kept_flows)
+        )
         part = Estate(
             name=name,
             root=self.root,
