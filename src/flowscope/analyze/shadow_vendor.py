@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
-from flowscope.analyze.vendors import severity_for, vendor_location, vendors
+from flowscope.analyze.vendors import severity_for, vendor_finding, vendors
 from flowscope.model import Estate, Finding, Severity, Stride
 
 
@@ -18,16 +18,9 @@ def check(estate: Estate) -> Iterator[Finding]:
         files = sorted({s.file for s in vendor.data["sources"]})
         seen = f"known only from {', '.join(files)}"
         carried = ", ".join(vendor.categories) or "no declared data"
-        yield Finding(
-            rule_id=RULE.id,
-            severity=max(severity_for(vendor.sensitivity), Severity.MEDIUM),
-            title=RULE.title,
-            message=f"{vendor.name} receives {carried} but is not in the vendor inventory ({seen})",
-            subjects=(vendor.id,),
-            categories=tuple(vendor.categories),
-            locations=vendor_location(vendor),
-            path=tuple(vendor.hops),
-        )
+        message = f"{vendor.name} receives {carried} but is not in the vendor inventory ({seen})"
+        severity = max(severity_for(vendor.sensitivity), Severity.MEDIUM)
+        yield vendor_finding(RULE, vendor, message, tuple(vendor.categories), severity)
 
 
 RULE = Rule(

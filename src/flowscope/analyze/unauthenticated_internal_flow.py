@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flowscope.analyze.rule import Rule
+from flowscope.analyze.rule import Rule, flow_finding
 from flowscope.analyze.unmonitored_third_party_flow import flow_categories
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity, Stride
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 
@@ -27,17 +27,13 @@ def check(estate: Estate) -> Iterator[Finding]:
             if data.get("authenticated") is False
             else "with no authentication on record"
         )
-        yield Finding(
-            rule_id=RULE.id,
-            severity=severity_for(level),
-            title=RULE.title,
-            message=(
-                f"{ends[0]['name']} → {ends[1]['name']} carries {', '.join(categories)} {state}"
-            ),
-            subjects=(source, target, key),
-            categories=tuple(categories),
-            locations=tuple(data["sources"]),
-            path=(Hop(source, target, "flow", tuple(data["sources"])),),
+        yield flow_finding(
+            RULE,
+            (source, target, key),
+            severity_for(level),
+            f"{ends[0]['name']} → {ends[1]['name']} carries {', '.join(categories)} {state}",
+            categories,
+            tuple(data["sources"]),
         )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flowscope.analyze.observe import via_evidence
-from flowscope.analyze.rule import Rule
+from flowscope.analyze.rule import Rule, flow_finding
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity, Stride
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 
@@ -32,18 +32,14 @@ def check(estate: Estate) -> Iterator[Finding]:
         if not hidden or level < Sensitivity.PERSONAL:
             continue
         evidence = (*data["sources"], *via_evidence(estate, data))
-        yield Finding(
-            rule_id=RULE.id,
-            severity=severity_for(level),
-            title=RULE.title,
-            message=(
-                f"{estate.node(source)['name']} → {estate.node(target)['name']} carries "
-                f"{', '.join(hidden)}, which is not declared for it"
-            ),
-            subjects=(source, target, key),
-            categories=tuple(hidden),
-            locations=evidence,
-            path=(Hop(source, target, "flow", evidence),),
+        yield flow_finding(
+            RULE,
+            (source, target, key),
+            severity_for(level),
+            f"{estate.node(source)['name']} → {estate.node(target)['name']} carries "
+            f"{', '.join(hidden)}, which is not declared for it",
+            hidden,
+            evidence,
         )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from flowscope.analyze.rule import Rule
+from flowscope.analyze.rule import Rule, flow_finding
 from flowscope.analyze.unmonitored_third_party_flow import flow_categories
 from flowscope.analyze.vendors import severity_for
-from flowscope.model import Estate, Finding, Hop, Severity, Source, Stride
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 CLEAR_PROTOCOLS = frozenset({"http", "ftp", "smtp", "telnet", "pstn", "sms"})
@@ -40,13 +40,14 @@ def _flows(estate: Estate) -> Iterator[Finding]:
             why = "reaches a system with no declared zone, with no encryption on record"
         else:
             continue
-        yield _finding(
+        yield flow_finding(
+            RULE,
+            (source, target, key),
+            severity_for(level),
             f"{estate.node(source)['name']} → {estate.node(target)['name']} {why}; "
             f"it carries {', '.join(categories)}",
-            (source, target, key),
             categories,
             tuple(data["sources"]),
-            (Hop(source, target, "flow", tuple(data["sources"])),),
         )
 
 
@@ -72,32 +73,18 @@ def _servers(estate: Estate) -> Iterator[Finding]:
             continue
         # the spec that names the server, rather than the systems file that names the system
         where = tuple(s for s in data["sources"] if s.file != "systems.yaml")[:1]
-        yield _finding(
-            f"{data['name']} is served over {plain[0]} and its API handles {', '.join(categories)}",
-            (system, plain[0]),
-            categories,
-            where or tuple(data["sources"][:1]),
+        yield Finding(
+            rule_id=RULE.id,
+            severity=severity_for(highest_sensitivity(categories)),
+            title=RULE.title,
+            message=(
+                f"{data['name']} is served over {plain[0]} and its API handles "
+                f"{', '.join(categories)}"
+            ),
+            subjects=(system, plain[0]),
+            categories=tuple(categories),
+            locations=where or tuple(data["sources"][:1]),
         )
-
-
-def _finding(
-    message: str,
-    subjects: tuple[str, ...],
-    categories: list[str],
-    locations: tuple[Source, ...],
-    path: tuple[Hop, ...] = (),
-) -> Finding:
-    """One FS305 finding, as severe as the most sensitive data it concerns."""
-    return Finding(
-        rule_id=RULE.id,
-        severity=severity_for(highest_sensitivity(categories)),
-        title=RULE.title,
-        message=message,
-        subjects=subjects,
-        categories=tuple(categories),
-        locations=locations,
-        path=path,
-    )
 
 
 RULE = Rule(

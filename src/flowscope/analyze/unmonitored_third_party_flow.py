@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from flowscope.analyze.observe import via_evidence
-from flowscope.analyze.rule import Rule
-from flowscope.model import Estate, Finding, Hop, Severity, Stride
+from flowscope.analyze.rule import Rule, flow_finding
+from flowscope.model import Estate, Finding, Severity, Stride
 from flowscope.model.categories import Sensitivity, highest_sensitivity
 
 # The more sensitive the data on an unwatched edge, the worse the blind spot.
@@ -47,18 +47,15 @@ def check(estate: Estate) -> Iterator[Finding]:
             else "unknown"
         )
         carried = ", ".join(categories) if categories else "no declared data"
-        yield Finding(
-            rule_id=RULE.id,
-            severity=SEVERITY_BY_SENSITIVITY[level],
-            title=RULE.title,
-            message=(
-                f"{estate.node(source)['name']} → {receiver['name']} is not monitored "
-                f"(monitoring {state}); it carries {carried}"
-            ),
-            subjects=(source, target, key),
-            categories=tuple(categories),
+        yield flow_finding(
+            RULE,
+            (source, target, key),
+            SEVERITY_BY_SENSITIVITY[level],
+            f"{estate.node(source)['name']} → {receiver['name']} is not monitored "
+            f"(monitoring {state}); it carries {carried}",
+            categories,
+            evidence=(*data["sources"], *via_evidence(estate, data)),
             locations=tuple(data["sources"]),
-            path=(Hop(source, target, "flow", (*data["sources"], *via_evidence(estate, data))),),
         )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
-from flowscope.analyze.vendors import listed_vendors, severity_for, vendor_location
+from flowscope.analyze.vendors import listed_vendors, vendor_finding
 from flowscope.model import Estate, Finding, Severity, Stride
-from flowscope.model.categories import Sensitivity, sensitivity
+from flowscope.model.categories import Sensitivity
 
 
 def allowed(region: str, regions: tuple[str, ...]) -> bool:
@@ -26,21 +26,12 @@ def check(estate: Estate) -> Iterator[Finding]:
         region = vendor.data.get("region")
         if vendor.sensitivity < Sensitivity.PERSONAL or (region and allowed(str(region), regions)):
             continue
-        personal = tuple(c for c in vendor.categories if sensitivity(c) >= Sensitivity.PERSONAL)
         where = f"in {region}" if region else "in an unknown region"
-        yield Finding(
-            rule_id=RULE.id,
-            severity=severity_for(vendor.sensitivity),
-            title=RULE.title,
-            message=(
-                f"{vendor.name} is {where} (allowed: {', '.join(regions)}) "
-                f"and receives {', '.join(personal)}"
-            ),
-            subjects=(vendor.id,),
-            categories=personal,
-            locations=vendor_location(vendor),
-            path=tuple(vendor.hops),
+        message = (
+            f"{vendor.name} is {where} (allowed: {', '.join(regions)}) "
+            f"and receives {', '.join(vendor.personal)}"
         )
+        yield vendor_finding(RULE, vendor, message, vendor.personal)
 
 
 RULE = Rule(

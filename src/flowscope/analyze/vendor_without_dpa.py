@@ -5,29 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flowscope.analyze.rule import Rule
-from flowscope.analyze.vendors import listed_vendors, severity_for, vendor_location
+from flowscope.analyze.vendors import listed_vendors, vendor_finding
 from flowscope.model import Estate, Finding, Severity, Stride
-from flowscope.model.categories import Sensitivity, sensitivity
+from flowscope.model.categories import Sensitivity
 
 
 def check(estate: Estate) -> Iterator[Finding]:
     for vendor in listed_vendors(estate):
         if vendor.data.get("dpa") is True or vendor.sensitivity < Sensitivity.PERSONAL:
             continue
-        personal = tuple(c for c in vendor.categories if sensitivity(c) >= Sensitivity.PERSONAL)
         state = (
             "says no DPA is signed" if vendor.data.get("dpa") is False else "has no DPA on record"
         )
-        yield Finding(
-            rule_id=RULE.id,
-            severity=severity_for(vendor.sensitivity),
-            title=RULE.title,
-            message=f"{vendor.name} receives {', '.join(personal)} and {state}",
-            subjects=(vendor.id,),
-            categories=personal,
-            locations=vendor_location(vendor),
-            path=tuple(vendor.hops),
-        )
+        message = f"{vendor.name} receives {', '.join(vendor.personal)} and {state}"
+        yield vendor_finding(RULE, vendor, message, vendor.personal)
 
 
 RULE = Rule(

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 
 from flowscope.analyze.observe import via_evidence
+from flowscope.analyze.rule import Rule
 from flowscope.analyze.unmonitored_third_party_flow import flow_categories
-from flowscope.model import Estate, Hop, Severity, Source
-from flowscope.model.categories import Sensitivity, highest_sensitivity
+from flowscope.model import Estate, Finding, Hop, Severity, Source
+from flowscope.model.categories import Sensitivity, highest_sensitivity, sensitivity
 
 
 @dataclass
@@ -30,6 +31,11 @@ class Vendor:
     @property
     def name(self) -> str:
         return str(self.data.get("name", self.id))
+
+    @property
+    def personal(self) -> tuple[str, ...]:
+        """The categories it receives that describe people."""
+        return tuple(c for c in self.categories if sensitivity(c) >= Sensitivity.PERSONAL)
 
 
 def listed_vendors(estate: Estate) -> Iterator[Vendor]:
@@ -76,3 +82,23 @@ def severity_for(level: Sensitivity) -> Severity:
 
 def today(estate: Estate) -> date:
     return estate.policy.today or date.today()
+
+
+def vendor_finding(
+    rule: Rule,
+    vendor: Vendor,
+    message: str,
+    categories: tuple[str, ...],
+    severity: Severity | None = None,
+) -> Finding:
+    """A finding about a vendor: at its own rows, with the flows into it as the path."""
+    return Finding(
+        rule_id=rule.id,
+        severity=severity_for(vendor.sensitivity) if severity is None else severity,
+        title=rule.title,
+        message=message,
+        subjects=(vendor.id,),
+        categories=categories,
+        locations=vendor_location(vendor),
+        path=tuple(vendor.hops),
+    )
