@@ -14,7 +14,7 @@ import flowscope
 from conftest import cli_export
 from flowscope.analyze import RULES
 from flowscope.export import threat_dragon
-from flowscope.export.views import ZONE_TITLES
+from flowscope.export.views import ZONE_TITLES, trust_zone
 from flowscope.model import Estate, Source
 from threat_model_checks import (
     NODE_SHAPES,
@@ -210,7 +210,7 @@ def test_threatsketch_reads_it_and_puts_every_system_in_its_zone(
     for system, data in acme.nodes("system"):
         element = diagram.elements[threat_dragon.cell_id(system)]
         zone[element.cell_id] = boxes[element.zone]
-        assert zone[element.cell_id] == ZONE_TITLES[threat_dragon.zone_of(data)], system
+        assert zone[element.cell_id] == ZONE_TITLES[trust_zone(data)], system
     flows = diagram.of_kind(Kind.FLOW)
     assert len(flows) == sum(1 for _ in acme.flows())
     for flow in flows:  # a flow crosses boundaries exactly when its ends sit in two zones

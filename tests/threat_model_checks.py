@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator
 
 from conftest import FIXTURES
 from flowscope.export import threat_dragon
+from flowscope.export.views import trust_zone
 from flowscope.model import Estate
 
 
@@ -73,7 +74,7 @@ def assert_every_system_inside_its_boundary(estate: Estate, document: dict[str, 
     }
     for system, data in estate.nodes("system"):
         shape = box(by_id[threat_dragon.cell_id(system)])
-        zone = threat_dragon.zone_of(data)
+        zone = trust_zone(data)
         # Threat Dragon places a shape in a boundary when it lies wholly inside the box
         inside = [z for z, b in boundaries.items() if b.contains(shape)]
         assert inside == [zone], (system, zone, inside)

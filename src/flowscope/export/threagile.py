@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -27,12 +26,14 @@ import yaml
 from flowscope.export.rules import RuleWords, rule_stride
 from flowscope.export.views import (
     ZONE_TITLES,
+    dfd_kind,
     flow_description,
     received_and_sent,
     system_description,
 )
 from flowscope.model import Estate, Finding, Severity
 from flowscope.model.categories import Sensitivity, sensitivity, taxonomy
+from flowscope.model.ids import slug
 
 THREAGILE_VERSION = "1.0.0"
 CONFIDENTIALITY = {
@@ -59,6 +60,7 @@ PROTOCOLS = {
     "ldaps": ("ldaps", "ldaps"), "mqtt": ("mqtt", "mqtt"), "jms": ("jms", "jms"),
     "nfs": ("nfs", "nfs"), "smb": ("smb", "smb-encrypted"),
 }  # fmt: skip
+ASSET_TYPES = {"actor": "external-entity", "store": "datastore", "process": "process"}
 BOUNDARIES = {"internal": "network-on-prem", "third_party": "network-cloud-provider"}
 RISK_SEVERITY = {
     Severity.CRITICAL: ("critical", "very-high"),
@@ -72,13 +74,12 @@ MAX_TITLE = 120  # longer keys become YAML's "? key" form, which is hard to read
 
 
 def threagile_id(text: str) -> str:
-    """Threagile ids allow letters, digits and hyphens only.
+    """flowscope's slug, but Threagile ids allow letters, digits and hyphens only.
 
     >>> threagile_id("system:support-chatbot.receivers")
     'support-chatbot-receivers'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return _NOT_ID.sub("-", ascii_text.removeprefix("system:")).strip("-") or "unnamed"
+    return _NOT_ID.sub("-", slug(text.removeprefix("system:"))).strip("-") or "unnamed"
 
 
 class Names:
@@ -113,7 +114,7 @@ def to_document(estate: Estate, rules: Mapping[str, RuleWords]) -> dict[str, Any
     for category in sorted({c for u, v, k, _ in estate.flows() for c in estate.carried(u, v, k)}):
         categories.add(category, category)
     data_ids = categories.ids
-    links = _links(estate, systems, data_ids)
+    links, link_ids = _links(estate, systems, data_ids)
     assets = {
         systems.titles[system]: _asset(estate, system, systems, data_ids, links.get(system, {}))
         for system in sorted(systems.ids)
@@ -142,7 +143,7 @@ def to_document(estate: Estate, rules: Mapping[str, RuleWords]) -> dict[str, Any
         "technical_assets": assets,
         "trust_boundaries": _boundaries(estate, systems),
         "shared_runtimes": {},
-        "individual_risk_categories": _risk_categories(estate, rules, systems, links),
+        "individual_risk_categories": _risk_categories(estate, rules, systems, link_ids),
         "diagram_tweak_layout_left_to_right": True,
     }
     document["tags_available"] = sorted(set(_tags(document)))
@@ -196,7 +197,7 @@ def _asset(
     return {
         "id": systems.ids[system],
         "description": system_description(system, data, received, sent),
-        "type": _asset_type(kind, zone),
+        "type": ASSET_TYPES[dfd_kind(data)],
         "usage": "business",
         "used_as_client_by_human": kind == "actor",
         "out_of_scope": outside,
@@ -229,30 +230,26 @@ def _asset(
     }
 
 
-def _asset_type(kind: str, zone: str) -> str:
-    if kind == "actor" or zone in ("public", "third_party"):
-        return "external-entity"
-    return "datastore" if kind in ("datastore", "warehouse") else "process"
-
-
 def _links(
     estate: Estate, systems: Names, data_ids: dict[str, str]
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """Each sender's communication links, by title (unique per sender, as Threagile needs)."""
+) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, str]]:
+    """Each sender's communication links by title, and each flow's Threagile link id.
+
+    Threagile names a link by its sender's id, '>' and the slug of its title,
+    so titles are unique per sender as slugs too.
+    """
     links: dict[str, dict[str, dict[str, Any]]] = {}
+    link_ids: dict[str, str] = {}
     for u, v, key, data in sorted(estate.flows(), key=lambda edge: edge[:3]):
         mine = links.setdefault(u, {})
         wanted = str(data.get("name") or f"To {systems.titles[v]}")
-        taken = {_slug(title) for title in mine}
+        taken = {threagile_id(title) for title in mine}
         title = _unique(wanted, set(mine), " ({n})")
-        while _slug(title) in taken:  # Threagile's link ids are slugs of the titles
+        while threagile_id(title) in taken:
             title += " (again)"
         mine[title] = _link(estate, (u, v, key), data, systems, data_ids)
-    return links
-
-
-def _slug(title: str) -> str:
-    return threagile_id(title)
+        link_ids[key] = f"{systems.ids[u]}>{threagile_id(title)}"
+    return links, link_ids
 
 
 def _link(
@@ -329,7 +326,7 @@ def _risk_categories(
     estate: Estate,
     rules: Mapping[str, RuleWords],
     systems: Names,
-    links: dict[str, dict[str, dict[str, Any]]],
+    link_ids: dict[str, str],
 ) -> dict[str, dict[str, Any]]:
     """One category per rule with findings, one identified risk per finding."""
     by_rule: dict[str, list[Finding]] = {}
@@ -339,7 +336,7 @@ def _risk_categories(
     for rule_id, findings in sorted(by_rule.items()):
         rule = rules.get(rule_id)
         title = f"{rule_id} {rule.title if rule else findings[0].title}"
-        categories[title] = _risk_category(rule_id, rule, findings, estate, systems, links)
+        categories[title] = _risk_category(rule_id, rule, findings, estate, systems, link_ids)
     return categories
 
 
@@ -349,13 +346,13 @@ def _risk_category(
     findings: list[Finding],
     estate: Estate,
     systems: Names,
-    links: dict[str, dict[str, dict[str, Any]]],
+    link_ids: dict[str, str],
 ) -> dict[str, Any]:
     stride = rule_stride(rule)
     risks: dict[str, dict[str, Any]] = {}
     for finding in findings:
         name = _unique(_risk_title(finding, estate), set(risks), " ({n})")
-        risks[name] = _risk(finding, estate, systems, links)
+        risks[name] = _risk(finding, estate, systems, link_ids)
     return {
         "id": f"flowscope-{threagile_id(rule_id)}",
         "description": rule.rationale if rule else findings[0].title,
@@ -391,7 +388,7 @@ def _risk(
     finding: Finding,
     estate: Estate,
     systems: Names,
-    links: dict[str, dict[str, dict[str, Any]]],
+    link_ids: dict[str, str],
 ) -> dict[str, Any]:
     severity, impact = RISK_SEVERITY[finding.severity]
     touched = sorted({systems.ids[s] for s in _systems(estate, finding.subjects)})
@@ -402,8 +399,7 @@ def _risk(
         "data_breach_probability": "probable" if finding.categories else "possible",
         "data_breach_technical_assets": touched,
     }
-    subjects = finding.subjects
-    link = _link_id(subjects, systems, links)
+    link = link_ids.get(finding.flow[2]) if finding.flow else None
     if link is not None:
         risk["most_relevant_communication_link"] = link
     elif touched:
@@ -416,18 +412,6 @@ def _systems(estate: Estate, subjects: Iterable[str]) -> Iterator[str]:
         system = estate.system_of(subject)
         if system is not None:
             yield system
-
-
-def _link_id(
-    subjects: tuple[str, ...], systems: Names, links: dict[str, dict[str, dict[str, Any]]]
-) -> str | None:
-    """Threagile's id of the link a flow finding names: sender id, '>', the title's slug."""
-    if len(subjects) < 3 or subjects[0] not in links:
-        return None
-    for title, link in links[subjects[0]].items():
-        if link["description"].endswith(f"flowscope id: {subjects[2]}"):
-            return f"{systems.ids[subjects[0]]}>{_slug(title)}"
-    return None
 
 
 def _tags(document: dict[str, Any]) -> Iterator[str]:

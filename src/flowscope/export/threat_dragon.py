@@ -27,9 +27,11 @@ from flowscope.export.rules import RuleWords, rule_stride
 from flowscope.export.views import (
     ZONE_TITLES,
     ZONES,
+    dfd_kind,
     flow_description,
     received_and_sent,
     system_description,
+    trust_zone,
 )
 from flowscope.model import Estate, Finding, Severity
 
@@ -78,26 +80,12 @@ def cell_id(element: str) -> str:
     return str(uuid.uuid5(NAMESPACE, element))
 
 
-def shape_of(data: dict[str, Any]) -> str:
-    """People and everything outside the estate are actors; stores hold data at rest."""
-    if data.get("type") == "actor" or data.get("zone") in ("public", "third_party"):
-        return "actor"
-    if data.get("type") in ("datastore", "warehouse"):
-        return "store"
-    return "process"
-
-
-def zone_of(data: dict[str, Any]) -> str:
-    zone = str(data.get("zone") or "unknown")
-    return zone if zone in ZONES else "unknown"
-
-
 def layout(estate: Estate) -> tuple[dict[str, Box], dict[str, Box]]:
     """Each zone's box, left to right, and each system's shape centred in a slot of its box."""
     members: dict[str, list[str]] = {zone: [] for zone in ZONES}
     steps = _steps_from_senders(estate)
     for system, data in sorted(estate.nodes("system"), key=lambda n: (steps.get(n[0], 0), n[0])):
-        members[zone_of(data)].append(system)
+        members[trust_zone(data)].append(system)
     boxes: dict[str, Box] = {}
     shapes: dict[str, Box] = {}
     left = 0
@@ -109,7 +97,7 @@ def layout(estate: Estate) -> tuple[dict[str, Box], dict[str, Box]]:
         box = Box(left, 0, 2 * PADDING + columns * SLOT[0], HEADER + PADDING + rows * SLOT[1])
         boxes[zone] = box
         for index, system in enumerate(members[zone]):
-            width, height = SIZES[shape_of(estate.node(system))]
+            width, height = SIZES[dfd_kind(estate.node(system))]
             column, row = divmod(index, rows)  # down each column: data moves left to right
             shapes[system] = Box(
                 box.x + PADDING + column * SLOT[0] + (SLOT[0] - width) // 2,
@@ -186,10 +174,9 @@ def _threats(estate: Estate, rules: Mapping[str, RuleWords]) -> dict[str, list[d
 
 def _subject(estate: Estate, finding: Finding) -> str:
     """The flow a finding names (sender, receiver, key), else the system holding its subject."""
-    subjects = finding.subjects
-    if len(subjects) >= 3 and estate.graph.has_edge(subjects[0], subjects[1], subjects[2]):
-        return _flow_key(*subjects[:3])
-    for subject in subjects:
+    if finding.flow is not None and estate.graph.has_edge(*finding.flow):
+        return _flow_key(*finding.flow)
+    for subject in finding.subjects:
         system = estate.system_of(subject)
         if system is not None:
             return system
@@ -248,7 +235,7 @@ def _boundary(estate: Estate, zone: str, box: Box) -> dict[str, Any]:
 
 def _node(estate: Estate, system: str, box: Box, threats: list[dict[str, Any]]) -> dict[str, Any]:
     data = estate.node(system)
-    shape = shape_of(data)
+    shape = dfd_kind(data)
     name = str(data.get("name", system))
     received, sent = received_and_sent(estate, system)
     attrs: dict[str, Any] = {"text": {"text": name}}
@@ -305,7 +292,7 @@ def _flow(
     data = estate.graph.edges[edge]
     carried = estate.carried(u, v, key)
     name = str(data["name"]) if data.get("name") else str(data.get("protocol") or "data").upper()
-    outside = {zone_of(estate.node(u)), zone_of(estate.node(v))} & {"public", "third_party"}
+    outside = {trust_zone(estate.node(u)), trust_zone(estate.node(v))} & {"public", "third_party"}
     line = _stroke(threats) | {"targetMarker": {"name": "block"}, "sourceMarker": {"name": ""}}
     return {
         "id": cell_id(f"flow:{_flow_key(u, v, key)}"),

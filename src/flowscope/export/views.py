@@ -99,9 +99,25 @@ def zone_members(estate: Estate, shown: Drawing, zone: str) -> list[tuple[str, l
 
 
 def zone_of(estate: Estate, node: str, owner: dict[str, str]) -> str:
-    data = estate.node(owner.get(node, node))
-    zone = str(data.get("zone") or "unknown")
-    return zone if zone in ZONES else "unknown"
+    return trust_zone(estate.node(owner.get(node, node)))
+
+
+def trust_zone(data: dict[str, Any]) -> str:
+    """A system's trust zone, ``unknown`` when it declares none the diagrams know."""
+    declared = str(data.get("zone") or "unknown")
+    return declared if declared in ZONES else "unknown"
+
+
+def dfd_kind(data: dict[str, Any]) -> str:
+    """A system as a data-flow diagram element: ``actor``, ``store`` or ``process``.
+
+    People and everything outside the estate are actors; stores hold data at rest.
+    """
+    if data.get("type") == "actor" or data.get("zone") in ("public", "third_party"):
+        return "actor"
+    if data.get("type") in ("datastore", "warehouse"):
+        return "store"
+    return "process"
 
 
 def short_categories(categories: list[str], most: int = 3) -> str:

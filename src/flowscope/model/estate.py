@@ -375,10 +375,10 @@ class Estate:
 
 def _about(finding: Finding, whole: nx.MultiDiGraph, part: nx.MultiDiGraph) -> bool:
     """A finding belongs to a part of the estate when everything it names is in it."""
-    subjects = finding.subjects
-    if len(subjects) >= 3 and whole.has_edge(*subjects[:3]):  # a flow: sender, receiver, key
-        return bool(part.has_edge(*subjects[:3]))
-    named = [s for s in subjects if s in whole]
+    flow = finding.flow
+    if flow is not None and whole.has_edge(*flow):
+        return bool(part.has_edge(*flow))
+    named = [s for s in finding.subjects if s in whole]
     return bool(named) and all(s in part for s in named)
 
 

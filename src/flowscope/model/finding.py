@@ -102,6 +102,16 @@ class Finding:
         return hashlib.sha256(material.encode()).hexdigest()[:16]
 
     @property
+    def flow(self) -> tuple[str, str, str] | None:
+        """Sender, receiver and key of the one flow the finding is about, if it is about one.
+
+        >>> Finding("FS101", Severity.HIGH, "t", "m", ("system:a", "system:b", "flow:a->b")).flow
+        ('system:a', 'system:b', 'flow:a->b')
+        """
+        s = self.subjects
+        return (s[0], s[1], s[2]) if len(s) == 3 and s[2].startswith("flow:") else None
+
+    @property
     def location(self) -> Source | None:
         return self.locations[0] if self.locations else None
 
